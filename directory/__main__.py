@@ -1,0 +1,66 @@
+"""Command line for the directory: `python -m directory <command>`.
+
+migrate                 bring the database schema up to date (Alembic)
+seed                    load the fictional Calderbrook sample data (idempotent)
+export [FILE]           write the directory as HSDS 3.0 JSON (stdout if no FILE)
+import FILE             load an HSDS 3.0 JSON file (validated first; idempotent)
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def migrate(database_url: str | None = None) -> None:
+    """Upgrade the database at `database_url` (default: settings) to the newest revision."""
+    from alembic import command
+    from alembic.config import Config
+
+    from directory.core.config import REPO_ROOT
+
+    config = Config(str(REPO_ROOT / "alembic.ini"))
+    config.set_main_option("script_location", str(REPO_ROOT / "directory" / "migrations"))
+    if database_url:
+        config.attributes["database_url"] = database_url
+    command.upgrade(config, "head")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m directory",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("migrate", help="upgrade the schema")
+    commands.add_parser("seed", help="load the fictional sample data")
+    export = commands.add_parser("export", help="write HSDS 3.0 JSON")
+    export.add_argument("file", nargs="?", type=Path)
+    load = commands.add_parser("import", help="load HSDS 3.0 JSON")
+    load.add_argument("file", type=Path)
+    args = parser.parse_args(argv)
+
+    if args.command == "migrate":
+        migrate()
+        return 0
+    if args.command == "seed":
+        from directory.sample_data import seed
+
+        print(seed())
+        return 0
+    if args.command == "export":
+        from directory.hsds import export_to_file
+
+        export_to_file(args.file)
+        return 0
+    if args.command == "import":
+        from directory.hsds import import_cli
+
+        return import_cli(args.file)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,7 @@
+"""Registry of the directory's routers, in the order they appear in the OpenAPI page."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+ROUTERS: list[APIRouter] = []

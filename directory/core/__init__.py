@@ -1,0 +1,1 @@
+"""Settings and database plumbing shared by every process of the app."""

@@ -1,0 +1,317 @@
+"""SQLAlchemy 2 models of the directory, aligned with Open Referral HSDS 3.0 / Open Referral UK.
+
+Table and column names follow HSDS where it has them (organization, service, location,
+service_at_location, schedule, phone, contact, language, cost_option, taxonomy_term,
+accessibility). Our additions are named plainly: `is_family_hub` on location, `closure`
+(holiday and one-off closures, which HSDS only has as free text), `translation` (parent-facing
+text in the nine community languages) and `postcode` (a sample of the ONS Postcode Directory).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from decimal import Decimal
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    Time,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+class Base(DeclarativeBase):
+    """Declarative base of every directory table."""
+
+
+class Organization(Base):
+    __tablename__ = "organization"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    name: Mapped[str] = mapped_column(String(255))
+    description: Mapped[str] = mapped_column(Text, default="")
+    email: Mapped[str | None] = mapped_column(String(255))
+    website: Mapped[str | None] = mapped_column(String(500))
+    phone: Mapped[str | None] = mapped_column(String(40))
+
+    services: Mapped[list[Service]] = relationship(back_populates="organization")
+    locations: Mapped[list[Location]] = relationship(back_populates="organization")
+
+
+class TaxonomyTerm(Base):
+    """A topic of the intent contract (`code` is the intent name) or another vocabulary term."""
+
+    __tablename__ = "taxonomy_term"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    code: Mapped[str] = mapped_column(String(100), unique=True)
+    name: Mapped[str] = mapped_column(String(255))
+    description: Mapped[str] = mapped_column(Text, default="")
+    vocabulary: Mapped[str] = mapped_column(String(100), default="family-hubs-topics")
+    parent_id: Mapped[str | None] = mapped_column(ForeignKey("taxonomy_term.id"))
+
+
+class ServiceTaxonomy(Base):
+    """Links a service to taxonomy terms (HSDS `attribute` with link_type 'service')."""
+
+    __tablename__ = "service_taxonomy"
+
+    service_id: Mapped[str] = mapped_column(
+        ForeignKey("service.id", ondelete="CASCADE"), primary_key=True
+    )
+    taxonomy_term_id: Mapped[str] = mapped_column(
+        ForeignKey("taxonomy_term.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class Service(Base):
+    __tablename__ = "service"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    organization_id: Mapped[str] = mapped_column(ForeignKey("organization.id"), index=True)
+    name: Mapped[str] = mapped_column(String(255))
+    alternate_name: Mapped[str | None] = mapped_column(String(255))
+    description: Mapped[str] = mapped_column(Text, default="")
+    url: Mapped[str | None] = mapped_column(String(500))
+    email: Mapped[str | None] = mapped_column(String(255))
+    status: Mapped[str] = mapped_column(String(20), default="active")
+    how_to_access: Mapped[str] = mapped_column(Text, default="", doc="How to join or refer.")
+    eligibility_description: Mapped[str] = mapped_column(Text, default="")
+    minimum_age_months: Mapped[int | None] = mapped_column(Integer)
+    maximum_age_months: Mapped[int | None] = mapped_column(Integer)
+    for_pregnancy: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_free: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
+    fees_description: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
+    )
+
+    organization: Mapped[Organization] = relationship(back_populates="services")
+    taxonomy_terms: Mapped[list[TaxonomyTerm]] = relationship(
+        secondary="service_taxonomy", lazy="selectin"
+    )
+    service_at_locations: Mapped[list[ServiceAtLocation]] = relationship(
+        back_populates="service", cascade="all, delete-orphan"
+    )
+    phones: Mapped[list[Phone]] = relationship(
+        back_populates="service", cascade="all, delete-orphan"
+    )
+    contacts: Mapped[list[Contact]] = relationship(
+        back_populates="service", cascade="all, delete-orphan"
+    )
+    languages: Mapped[list[Language]] = relationship(
+        back_populates="service", cascade="all, delete-orphan"
+    )
+    cost_options: Mapped[list[CostOption]] = relationship(
+        back_populates="service", cascade="all, delete-orphan"
+    )
+
+    __table_args__ = (Index("ix_service_age", "minimum_age_months", "maximum_age_months"),)
+
+
+class Location(Base):
+    """A place; a family hub is a location with `is_family_hub` (spokes name their main hub)."""
+
+    __tablename__ = "location"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    organization_id: Mapped[str | None] = mapped_column(ForeignKey("organization.id"))
+    name: Mapped[str] = mapped_column(String(255))
+    alternate_name: Mapped[str | None] = mapped_column(String(255))
+    description: Mapped[str] = mapped_column(Text, default="")
+    location_type: Mapped[str] = mapped_column(String(20), default="physical")
+    is_family_hub: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    main_hub_id: Mapped[str | None] = mapped_column(ForeignKey("location.id"))
+    address_1: Mapped[str] = mapped_column(String(255), default="")
+    address_2: Mapped[str | None] = mapped_column(String(255))
+    city: Mapped[str] = mapped_column(String(100), default="")
+    area: Mapped[str | None] = mapped_column(String(100), doc="Neighbourhood parents name it by.")
+    postal_code: Mapped[str] = mapped_column(String(10), default="")
+    latitude: Mapped[float | None] = mapped_column(Float, index=True)
+    longitude: Mapped[float | None] = mapped_column(Float, index=True)
+    phone: Mapped[str | None] = mapped_column(String(40))
+    email: Mapped[str | None] = mapped_column(String(255))
+    accessibility: Mapped[str] = mapped_column(Text, default="")
+    transport: Mapped[str] = mapped_column(Text, default="", doc="Buses, parking, access.")
+
+    organization: Mapped[Organization | None] = relationship(back_populates="locations")
+    service_at_locations: Mapped[list[ServiceAtLocation]] = relationship(back_populates="location")
+
+
+class ServiceAtLocation(Base):
+    __tablename__ = "service_at_location"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    service_id: Mapped[str] = mapped_column(
+        ForeignKey("service.id", ondelete="CASCADE"), index=True
+    )
+    location_id: Mapped[str] = mapped_column(
+        ForeignKey("location.id", ondelete="CASCADE"), index=True
+    )
+    description: Mapped[str] = mapped_column(Text, default="")
+
+    service: Mapped[Service] = relationship(back_populates="service_at_locations")
+    location: Mapped[Location] = relationship(back_populates="service_at_locations")
+    schedules: Mapped[list[Schedule]] = relationship(
+        back_populates="service_at_location", cascade="all, delete-orphan"
+    )
+
+    __table_args__ = (UniqueConstraint("service_id", "location_id"),)
+
+
+class Schedule(Base):
+    """An RFC 5545-style recurrence (HSDS schedule).
+
+    Attached to a service_at_location (a session of a service at a hub, e.g. "Stay and Play,
+    Tuesdays 10:00-11:30 at Millbrook") or to a location alone (the hub's opening hours).
+    `byday` holds RFC 5545 BYDAY values ("MO,WE" or, for monthly, "1TU" = first Tuesday).
+    Times are wall-clock times in `timezone` (Europe/London), so a 10:00 session stays at
+    10:00 on both sides of a clock change.
+    """
+
+    __tablename__ = "schedule"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    service_at_location_id: Mapped[str | None] = mapped_column(
+        ForeignKey("service_at_location.id", ondelete="CASCADE"), index=True
+    )
+    location_id: Mapped[str | None] = mapped_column(
+        ForeignKey("location.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str | None] = mapped_column(String(255), doc="Session name, if not the service's.")
+    session_kind: Mapped[str | None] = mapped_column(String(50), index=True)
+    freq: Mapped[str] = mapped_column(String(10), default="WEEKLY")
+    interval: Mapped[int] = mapped_column(Integer, default=1)
+    byday: Mapped[str | None] = mapped_column(String(50))
+    bymonthday: Mapped[str | None] = mapped_column(String(50))
+    opens_at: Mapped[dt.time] = mapped_column(Time)
+    closes_at: Mapped[dt.time] = mapped_column(Time)
+    valid_from: Mapped[dt.date | None] = mapped_column(Date)
+    valid_to: Mapped[dt.date | None] = mapped_column(Date)
+    dtstart: Mapped[dt.date | None] = mapped_column(Date, doc="Anchor for interval > 1.")
+    timezone: Mapped[str] = mapped_column(String(50), default="Europe/London")
+    booking_required: Mapped[bool] = mapped_column(Boolean, default=False)
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+    service_at_location: Mapped[ServiceAtLocation | None] = relationship(back_populates="schedules")
+
+
+class Closure(Base):
+    """A day or range of days a hub (or, with no location, every hub) is closed."""
+
+    __tablename__ = "closure"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    location_id: Mapped[str | None] = mapped_column(
+        ForeignKey("location.id", ondelete="CASCADE"), index=True
+    )
+    start_date: Mapped[dt.date] = mapped_column(Date, index=True)
+    end_date: Mapped[dt.date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(String(255), default="")
+
+
+class Phone(Base):
+    __tablename__ = "phone"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    service_id: Mapped[str | None] = mapped_column(
+        ForeignKey("service.id", ondelete="CASCADE"), index=True
+    )
+    number: Mapped[str] = mapped_column(String(40))
+    type: Mapped[str] = mapped_column(String(20), default="voice")
+    description: Mapped[str] = mapped_column(String(255), default="")
+
+    service: Mapped[Service | None] = relationship(back_populates="phones")
+
+
+class Contact(Base):
+    __tablename__ = "contact"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    service_id: Mapped[str | None] = mapped_column(
+        ForeignKey("service.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str | None] = mapped_column(String(255))
+    title: Mapped[str | None] = mapped_column(String(255))
+    email: Mapped[str | None] = mapped_column(String(255))
+
+    service: Mapped[Service | None] = relationship(back_populates="contacts")
+
+
+class Language(Base):
+    """A language a service is offered in (ISO 639-1 code)."""
+
+    __tablename__ = "language"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    service_id: Mapped[str] = mapped_column(
+        ForeignKey("service.id", ondelete="CASCADE"), index=True
+    )
+    code: Mapped[str] = mapped_column(String(10), index=True)
+    name: Mapped[str] = mapped_column(String(100), default="")
+    note: Mapped[str] = mapped_column(String(255), default="")
+
+    service: Mapped[Service] = relationship(back_populates="languages")
+
+
+class CostOption(Base):
+    __tablename__ = "cost_option"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    service_id: Mapped[str] = mapped_column(
+        ForeignKey("service.id", ondelete="CASCADE"), index=True
+    )
+    option: Mapped[str] = mapped_column(String(255), default="")
+    amount: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
+    currency: Mapped[str] = mapped_column(String(3), default="GBP")
+    amount_description: Mapped[str] = mapped_column(String(255), default="")
+
+    service: Mapped[Service] = relationship(back_populates="cost_options")
+
+
+class Translation(Base):
+    """A parent-facing text field of a directory record in another language."""
+
+    __tablename__ = "translation"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    entity_type: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[str] = mapped_column(String(36))
+    field: Mapped[str] = mapped_column(String(60))
+    language: Mapped[str] = mapped_column(String(10))
+    text: Mapped[str] = mapped_column(Text)
+    needs_review: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    __table_args__ = (
+        UniqueConstraint("entity_type", "entity_id", "field", "language"),
+        Index("ix_translation_lookup", "entity_type", "entity_id", "language"),
+    )
+
+
+class Postcode(Base):
+    """A row of the sample postcode table (ONS Postcode Directory columns we use)."""
+
+    __tablename__ = "postcode"
+
+    pcds: Mapped[str] = mapped_column(String(8), primary_key=True, doc="e.g. 'CB1 2AB'")
+    pcd_compact: Mapped[str] = mapped_column(String(8), unique=True, doc="no space, upper case")
+    latitude: Mapped[float] = mapped_column("lat", Float)
+    longitude: Mapped[float] = mapped_column("long", Float)
+    ward: Mapped[str | None] = mapped_column("osward", String(100))
+    lsoa: Mapped[str | None] = mapped_column("lsoa21", String(20))
+    imd_rank: Mapped[int | None] = mapped_column("imd", Integer)
