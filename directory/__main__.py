@@ -46,9 +46,13 @@ def main(argv: list[str] | None = None) -> int:
         migrate()
         return 0
     if args.command == "seed":
+        from directory.content import seed_content
+        from directory.core.db import get_sessionmaker
         from directory.sample_data import seed
 
         print(seed())
+        with get_sessionmaker()() as session:
+            print(f"Seeded {seed_content(session)} content texts")
         return 0
     if args.command == "export":
         from directory.hsds import export_to_file

@@ -14,6 +14,7 @@ import uuid
 from decimal import Decimal
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     Date,
     DateTime,
@@ -315,3 +316,94 @@ class Postcode(Base):
     ward: Mapped[str | None] = mapped_column("osward", String(100))
     lsoa: Mapped[str | None] = mapped_column("lsoa21", String(20))
     imd_rank: Mapped[int | None] = mapped_column("imd", Integer)
+
+
+class ContentItem(Base):
+    """One bot text in one language: every message the bot sends is a content item.
+
+    `key` is the Rasa response name (e.g. "utter_greet") or another message key (e.g.
+    "safeguarding_domestic_abuse"). English defaults are seeded from the Rasa domain and
+    `directory/content/*.yml`; staff edits (`source="staff"`) are never overwritten by seeding.
+    A staff draft lives in `draft_text`/`draft_buttons` until an approver publishes it.
+    """
+
+    __tablename__ = "content_item"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    key: Mapped[str] = mapped_column(String(120))
+    language: Mapped[str] = mapped_column(String(10))
+    text: Mapped[str] = mapped_column(Text)
+    buttons: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
+    draft_text: Mapped[str | None] = mapped_column(Text)
+    draft_buttons: Mapped[list[dict[str, str]] | None] = mapped_column(JSON)
+    needs_review: Mapped[bool] = mapped_column(Boolean, default=False)
+    source: Mapped[str] = mapped_column(String(10), default="seed")
+    updated_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
+    )
+    updated_by: Mapped[str | None] = mapped_column(String(120))
+
+    __table_args__ = (UniqueConstraint("key", "language"),)
+
+
+class Conversation(Base):
+    """What the channels remember about one conversation (no message text).
+
+    `id` is the channel-qualified sender key also used as Rasa's sender_id ("web-…", "tg-…").
+    """
+
+    __tablename__ = "conversation"
+
+    id: Mapped[str] = mapped_column(String(120), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    language: Mapped[str | None] = mapped_column(String(10))
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    turns: Mapped[int] = mapped_column(Integer, default=0)
+    flagged_for_review: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    flag_categories: Mapped[str] = mapped_column(String(255), default="")
+
+
+class StaffMessage(Base):
+    """A message a parent left for hub staff ("leave a message") or a handover request."""
+
+    __tablename__ = "staff_message"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    conversation_id: Mapped[str] = mapped_column(String(120), index=True)
+    location_id: Mapped[str | None] = mapped_column(ForeignKey("location.id", ondelete="SET NULL"))
+    topic: Mapped[str | None] = mapped_column(String(100))
+    language: Mapped[str] = mapped_column(String(10), default="en")
+    message: Mapped[str] = mapped_column(Text, default="")
+    contact: Mapped[str] = mapped_column(String(255), default="")
+    status: Mapped[str] = mapped_column(String(20), default="new")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class Subscription(Base):
+    """Consent to regular messages (e.g. tips while waiting for an assessment)."""
+
+    __tablename__ = "subscription"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    conversation_id: Mapped[str] = mapped_column(String(120), index=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    topic: Mapped[str] = mapped_column(String(100), default="general")
+    language: Mapped[str] = mapped_column(String(10), default="en")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    consented_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    withdrawn_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class UnansweredQuestion(Base):
+    """A question the bot could not answer (fallback / out of scope), redacted, for staff."""
+
+    __tablename__ = "unanswered_question"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    conversation_id: Mapped[str] = mapped_column(String(120), index=True)
+    language: Mapped[str] = mapped_column(String(10), default="en")
+    text_redacted: Mapped[str] = mapped_column(Text)
+    predicted_intent: Mapped[str | None] = mapped_column(String(100))
+    confidence: Mapped[float | None] = mapped_column(Float)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)

@@ -4,4 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-ROUTERS: list[APIRouter] = []
+from directory.api import nlg
+
+ROUTERS: list[APIRouter] = [
+    nlg.router,
+]
