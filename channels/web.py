@@ -5,11 +5,28 @@ Run with `uvicorn channels.web:create_app --factory`.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI
 
 from channels import health
+from channels.pipeline import Gate
+from channels.rasa_client import RasaClient
+from channels.webchat import api as webchat_api
 from directory import api as directory_api
+from directory.core.config import get_settings
+from directory.core.db import get_sessionmaker
 from directory.core.logging import configure_logging
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    settings = get_settings()
+    rasa = RasaClient(settings.rasa_url, settings.rasa_timeout_s)
+    app.state.gate = Gate(rasa, get_sessionmaker())
+    yield
+    await rasa.aclose()
 
 
 def create_app() -> FastAPI:
@@ -18,11 +35,13 @@ def create_app() -> FastAPI:
     app = FastAPI(
         title="Family Hubs Front Door",
         description=(
-            "Public directory API (Open Referral UK / HSDS 3.0 shaped), search, "
+            "Public chat API, directory API (Open Referral UK / HSDS 3.0 shaped), search, "
             "hub timetables and health. Sample data is fictional (Calderbrook Borough Council)."
         ),
         version="0.1.0",
+        lifespan=lifespan,
     )
     app.include_router(health.router)
+    app.include_router(webchat_api.router)
     directory_api.mount(app)
     return app

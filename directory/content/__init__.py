@@ -10,6 +10,7 @@ from __future__ import annotations
 import string
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -154,3 +155,26 @@ def seed_content(
             count += 1
     session.commit()
     return count
+
+
+@lru_cache(maxsize=1)
+def _builtin_items() -> dict[str, dict[str, dict[str, Any]]]:
+    items = domain_defaults(DOMAIN_DIR)
+    for key, languages in _content_files(CONTENT_DIR).items():
+        items.setdefault(key, {}).update(languages)
+    return items
+
+
+LAST_RESORT_TEXT = (
+    "Sorry, something went wrong. Please call Calderbrook Family Hubs on 01632 960000. "
+    "If anyone is in danger, call 999."
+)
+
+
+def load_builtin_text(key: str, language: str) -> str:
+    """The shipped default text for `key` straight from the files, for when the DB is down."""
+    languages = _builtin_items().get(key, {})
+    entry = languages.get(language) or languages.get(DEFAULT_LANGUAGE)
+    if not entry:
+        return LAST_RESORT_TEXT
+    return str(entry.get("text") or LAST_RESORT_TEXT).strip()

@@ -23,9 +23,14 @@ class Settings(BaseSettings):
         default=f"sqlite:///{REPO_ROOT / 'var' / 'frontdoor.db'}",
         description="SQLAlchemy URL; postgresql+psycopg://... switches to PostgreSQL.",
     )
+    tracker_store_url: str = Field(
+        default=f"sqlite:///{REPO_ROOT / 'var' / 'rasa_tracker.db'}",
+        description="Rasa's SQL tracker store (read only to forget and purge conversations).",
+    )
     secret_key: str = "dev-only-secret"
     rasa_url: str = "http://localhost:5005"
     rasa_token: str = "dev-only-secret"
+    rasa_timeout_s: float = Field(default=5.0, gt=0, le=30)
     action_server_url: str = "http://localhost:5055"
     public_base_url: str = "http://localhost:8000"
     timezone: str = "Europe/London"

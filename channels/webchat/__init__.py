@@ -1,0 +1,1 @@
+"""The web chat channel: the public chat API and the embeddable widget."""
