@@ -1,0 +1,193 @@
+"""Chat benchmark: turn latency through POST /api/chat vs straight to Rasa (the floor).
+
+Starts the real stack (scripts/local_stack.py), then for 1, 5 and 20 concurrent conversations
+sends realistic parent messages and reports p50/p95 latency and turns per second; also the
+full training time (optional, --train) and each process's resident memory. Writes a
+"## Chat" section to docs/benchmarks.md.
+
+    .venv/bin/python scripts/bench_chat.py [--turns 200] [--train]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_report import machine_description, replace_section
+from local_stack import ROOT, running_stack
+
+MESSAGES = [
+    "hi",
+    "is there a breastfeeding group I can just turn up to",
+    "my 2 year old isn't really talking yet",
+    "anything for dads on saturday",
+    "is millbrook open now",
+    "I'm in debt and the letters keep coming",
+    "what is a family hub",
+    "where is my nearest family hub",
+    "thanks",
+]
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(p / 100 * (len(ordered) - 1))))
+    return ordered[index]
+
+
+async def run_load(url: str, concurrency: int, turns: int, to_rasa: bool) -> dict[str, float]:
+    latencies: list[float] = []
+    errors = 0
+    per_worker = max(1, turns // concurrency)
+
+    async def conversation(client: httpx.AsyncClient) -> None:
+        nonlocal errors
+        sender = uuid.uuid4().hex[:16]
+        for i in range(per_worker):
+            message = MESSAGES[i % len(MESSAGES)]
+            body = (
+                {"sender": f"web-{sender}", "message": message, "metadata": {"language": "en"}}
+                if to_rasa
+                else {"sender": sender, "message": message}
+            )
+            started = time.perf_counter()
+            response = await client.post(url, json=body)
+            latencies.append((time.perf_counter() - started) * 1000)
+            if response.status_code != 200 or not response.json():
+                errors += 1
+
+    async with httpx.AsyncClient(timeout=30) as client:
+        started = time.perf_counter()
+        await asyncio.gather(*(conversation(client) for _ in range(concurrency)))
+        elapsed = time.perf_counter() - started
+    return {
+        "p50": statistics.median(latencies),
+        "p95": percentile(latencies, 95),
+        "turns_per_s": len(latencies) / elapsed,
+        "turns": len(latencies),
+        "errors": errors,
+    }
+
+
+def resident_memory_mb(root_pid: int) -> dict[str, float]:
+    """RSS of each process in the stack's process group, by a short name."""
+    memory: dict[str, float] = {}
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            if os.getpgid(int(proc.name)) != root_pid:
+                continue
+            cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            rss_kb = next(
+                int(line.split()[1])
+                for line in (proc / "status").read_text().splitlines()
+                if line.startswith("VmRSS:")
+            )
+        except (OSError, StopIteration, ProcessLookupError):
+            continue
+        name = (
+            "rasa"
+            if "rasa run" in cmdline
+            else "actions"
+            if "rasa_sdk" in cmdline
+            else "web"
+            if "uvicorn" in cmdline
+            else "worker"
+            if "channels.worker" in cmdline
+            else "supervisor"
+        )
+        memory[name] = memory.get(name, 0.0) + rss_kb / 1024
+    return memory
+
+
+def training_seconds() -> float:
+    out = Path(tempfile.mkdtemp())
+    command = [
+        str(ROOT / ".venv-rasa/bin/rasa"),
+        "train",
+        "--config",
+        "bot/config.yml",
+        "--domain",
+        "bot/domain",
+        "--data",
+        "bot/data",
+        "data/nlu",
+        "--out",
+        str(out),
+        "--force",
+    ]
+    started = time.monotonic()
+    subprocess.run(
+        command,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        env=os.environ | {"RASA_TELEMETRY_ENABLED": "false"},
+    )
+    elapsed = time.monotonic() - started
+    shutil.rmtree(out, ignore_errors=True)
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--turns", type=int, default=200)
+    parser.add_argument("--train", action="store_true", help="also time a full retrain")
+    args = parser.parse_args()
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp, running_stack(Path(tmp), port_base=18100) as stack:
+        for url, to_rasa in (
+            (f"{stack.web_url}/api/chat", False),
+            (f"{stack.rasa_url}/webhooks/rest/webhook", True),
+        ):
+            asyncio.run(run_load(url, 2, 20, to_rasa))  # warm up
+            for concurrency in (1, 5, 20):
+                result = asyncio.run(run_load(url, concurrency, args.turns, to_rasa))
+                rows.append(
+                    ("Rasa REST (floor)" if to_rasa else "POST /api/chat", concurrency, result)
+                )
+                print(rows[-1], flush=True)
+        memory = resident_memory_mb(stack.process.pid)
+    train_s = training_seconds() if args.train else None
+
+    lines = [
+        f"Command: `{' '.join(['.venv/bin/python', 'scripts/bench_chat.py', *sys.argv[1:]])}`  ",
+        f"Machine: {machine_description()}  ",
+        f"Run: {time.strftime('%Y-%m-%d %H:%M %Z')}, Python {platform.python_version()}",
+        "",
+        "| path | concurrent conversations | turns | p50 ms | p95 ms | turns/s | errors |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for path, concurrency, r in rows:
+        lines.append(
+            f"| {path} | {concurrency} | {r['turns']:.0f} | {r['p50']:.0f} | "
+            f"{r['p95']:.0f} | {r['turns_per_s']:.1f} | {r['errors']:.0f} |"
+        )
+    lines += ["", "Resident memory after the load (MB):", "", "| process | RSS MB |", "|---|---|"]
+    lines += [f"| {name} | {mb:.0f} |" for name, mb in sorted(memory.items())]
+    lines.append(f"| **total** | **{sum(memory.values()):.0f}** |")
+    if train_s is not None:
+        lines += ["", f"Full retrain (`rasa train --force`, all languages): {train_s:.0f} s"]
+    lines += [
+        "",
+        "Goals: p95 ≤ 150 ms at 20 concurrent, ≥ 30 turns/s, retrain ≤ 5 min, stack RSS ≤ 2.5 GB.",
+    ]
+    replace_section("Chat", "\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
