@@ -37,7 +37,7 @@ install: $(VENV)/.installed $(VENV_RASA)/.installed
 
 db: $(VENV)/.installed
 	$(PY) -m directory migrate
-	$(PY) -m directory seed
+	$(PY) -m directory seed --if-empty
 
 train: install
 	@$(PY) scripts/train_if_changed.py

@@ -35,7 +35,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("migrate", help="upgrade the schema")
-    commands.add_parser("seed", help="load the fictional sample data")
+    seed_parser = commands.add_parser("seed", help="load the fictional sample data")
+    seed_parser.add_argument(
+        "--if-empty",
+        action="store_true",
+        help="load the sample directory only into an empty directory (keeps staff edits)",
+    )
     export = commands.add_parser("export", help="write HSDS 3.0 JSON")
     export.add_argument("file", nargs="?", type=Path)
     load = commands.add_parser("import", help="load HSDS 3.0 JSON")
@@ -46,13 +51,21 @@ def main(argv: list[str] | None = None) -> int:
         migrate()
         return 0
     if args.command == "seed":
+        from sqlalchemy import func, select
+
         from directory.content import seed_content
         from directory.core.db import get_sessionmaker
+        from directory.models import Service
         from directory.sample_data import seed
 
-        print(seed())
         with get_sessionmaker()() as session:
-            print(f"Seeded {seed_content(session)} content texts")
+            has_services = bool(session.scalar(select(func.count()).select_from(Service)))
+        if args.if_empty and has_services:
+            print("The directory already has services: sample data not loaded (staff edits kept)")
+        else:
+            print(seed())
+        with get_sessionmaker()() as session:
+            print(f"Seeded {seed_content(session)} content texts (staff edits kept)")
         return 0
     if args.command == "export":
         from directory.hsds import export_to_file
