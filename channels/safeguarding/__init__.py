@@ -1,0 +1,114 @@
+"""The safeguarding gate: runs on every incoming message before language detection and NLU.
+
+`check(text)` says whether a message discloses immediate risk (lexicon of curated phrases in
+ten languages, plus a small trained classifier; either one flagging counts, because recall
+matters more than precision). `replies(...)` gives the same-turn answer in the parent's
+language, and `flag_conversation(...)` marks the conversation for staff review without
+storing any message text. See docs/safeguarding.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from channels.safeguarding import classifier, lexicon
+from channels.safeguarding.lexicon import CATEGORIES
+from channels.safeguarding.normalise import forms
+from channels.safeguarding.replies import build_replies
+from directory.models import Conversation
+
+__all__ = [
+    "CATEGORIES",
+    "SafeguardingResult",
+    "check",
+    "flag_conversation",
+    "replies",
+    "warm_up",
+]
+
+logger = logging.getLogger(__name__)
+_MIN_WORDS_LEFT = 4
+
+
+@dataclass(frozen=True)
+class SafeguardingResult:
+    """A disclosure: its categories (most urgent first), what found it, and how sure."""
+
+    categories: tuple[str, ...]
+    matched_by: str  # "lexicon", "classifier" or "lexicon+classifier"
+    score: float  # 1.0 for a lexicon phrase; the classifier's score (0.5 at its threshold)
+
+
+def warm_up() -> None:
+    """Compile the lexicon and train the classifier now rather than on the first message."""
+    lexicon.get_lexicon()
+    classifier.get_model()
+
+
+def check(text: str) -> SafeguardingResult | None:
+    """The disclosure in `text`, or None. Pure and fast; never raises."""
+    try:
+        if not isinstance(text, str) or not text.strip():
+            return None
+        text_forms = forms(text)
+        masked = lexicon.mask_negatives(text_forms)
+        by_lexicon = lexicon.match(masked)
+        by_model = None
+        # A message that was mostly a harmless phrase leaves too little for the classifier.
+        if masked.folded == text_forms.folded or len(masked.folded.split()) >= _MIN_WORDS_LEFT:
+            by_model = classifier.get_model().classify(masked.folded)
+    except Exception as error:  # the gate must never break a conversation
+        logger.error("Safeguarding check failed (%s)", type(error).__name__)
+        return None
+    if not by_lexicon and by_model is None:
+        return None
+    if by_model is None:
+        return SafeguardingResult(by_lexicon, "lexicon", 1.0)
+    category, score = by_model
+    if not by_lexicon:
+        return SafeguardingResult((category,), "classifier", round(score, 3))
+    categories = by_lexicon if category in by_lexicon else (*by_lexicon, category)
+    return SafeguardingResult(categories, "lexicon+classifier", 1.0)
+
+
+def replies(
+    result: SafeguardingResult,
+    language: str,
+    *,
+    session: Session,
+    recipient_id: str,
+    channel: str,
+) -> list[dict[str, Any]]:
+    """Rasa REST-shaped replies: 999 and helplines, a person to talk to, the web exit hint.
+
+    Reads the content store; falls back to the shipped texts if the database is unavailable.
+    """
+    return build_replies(
+        result.categories, language, session=session, recipient_id=recipient_id, channel=channel
+    )
+
+
+def flag_conversation(
+    session: Session, conversation_id: str, channel: str, categories: Iterable[str]
+) -> None:
+    """Mark the conversation for staff review and record the categories (never any text)."""
+    conversation = session.get(Conversation, conversation_id)
+    if conversation is None:
+        now = dt.datetime.now(dt.UTC)
+        conversation = Conversation(
+            id=conversation_id, channel=channel, started_at=now, last_seen_at=now, turns=0
+        )
+        session.add(conversation)
+    known = [c for c in (conversation.flag_categories or "").split(",") if c]
+    for category in categories:
+        if category not in known:
+            known.append(category)
+    conversation.flagged_for_review = True
+    conversation.flag_categories = ",".join(known)[:255]
+    session.commit()
