@@ -41,40 +41,44 @@ def purge_expired(session: Session, now: dt.datetime, retention_days: int) -> Pu
     expired_ids = list(
         session.scalars(select(Conversation.id).where(Conversation.last_seen_at < cutoff))
     )
-    counts = {
-        "conversations": session.execute(
-            delete(Conversation).where(Conversation.last_seen_at < cutoff)
-        ).rowcount,
-        "staff_messages": session.execute(
-            delete(StaffMessage).where(StaffMessage.created_at < cutoff)
-        ).rowcount,
-        "unanswered_questions": session.execute(
-            delete(UnansweredQuestion).where(UnansweredQuestion.created_at < cutoff)
-        ).rowcount,
-        "subscriptions": session.execute(
-            delete(Subscription).where(
-                Subscription.active.is_(False), Subscription.withdrawn_at < cutoff
-            )
-        ).rowcount,
+    statements = {
+        "conversations": delete(Conversation).where(Conversation.last_seen_at < cutoff),
+        "staff_messages": delete(StaffMessage).where(StaffMessage.created_at < cutoff),
+        "unanswered_questions": delete(UnansweredQuestion).where(
+            UnansweredQuestion.created_at < cutoff
+        ),
+        "subscriptions": delete(Subscription).where(
+            Subscription.active.is_(False), Subscription.withdrawn_at < cutoff
+        ),
     }
+    counts = {name: _deleted(session.execute(stmt)) for name, stmt in statements.items()}
     session.commit()
     return PurgeReport(**counts, tracker_events=_purge_tracker(cutoff, expired_ids))
+
+
+def _deleted(result: object) -> int:
+    """Rows a DELETE removed (CursorResult.rowcount; typed loosely by SQLAlchemy)."""
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def _purge_tracker(cutoff: dt.datetime, conversation_ids: list[str]) -> int:
     """Delete Rasa events older than the cutoff, and all events of expired conversations."""
     try:
         with tracker_engine().begin() as conn:
-            removed = conn.execute(
-                text("DELETE FROM events WHERE timestamp < :cutoff"),
-                {"cutoff": cutoff.timestamp()},
-            ).rowcount
+            removed = _deleted(
+                conn.execute(
+                    text("DELETE FROM events WHERE timestamp < :cutoff"),
+                    {"cutoff": cutoff.timestamp()},
+                )
+            )
             for conversation_id in conversation_ids:
-                removed += conn.execute(
-                    text("DELETE FROM events WHERE sender_id = :sender"),
-                    {"sender": conversation_id},
-                ).rowcount
-            return int(removed or 0)
+                removed += _deleted(
+                    conn.execute(
+                        text("DELETE FROM events WHERE sender_id = :sender"),
+                        {"sender": conversation_id},
+                    )
+                )
+            return removed
     except SQLAlchemyError:
         logger.warning("Rasa's tracker store is not reachable (or has no events table yet)")
         return 0
