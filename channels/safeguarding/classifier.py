@@ -27,8 +27,8 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from channels.safeguarding.lexicon import CATEGORIES, mask_negatives
-from channels.safeguarding.normalise import forms
+from channels.safeguarding.lexicon import CATEGORIES, mask_folded
+from channels.safeguarding.normalise import fold, plain
 
 TRAINING_FILE = Path(__file__).resolve().parent / "training.yml"
 NONE = "none"
@@ -63,7 +63,7 @@ def load_examples(path: Path = TRAINING_FILE) -> list[Example]:
 
 def prepare(text: str) -> str:
     """The text the classifier sees: folded, with harmless phrases blanked out."""
-    return mask_negatives(forms(text)).folded
+    return mask_folded(fold(plain(text)))
 
 
 def word_features(word: str) -> list[str]:
@@ -101,20 +101,25 @@ class Model:
         for category, feats in labelled:
             doc_freq[category].update(feats)
         self.categories = tuple(c for c in CATEGORIES if doc_freq[c])
-        vocabulary = sorted(set().union(*(set(c) for c in doc_freq.values())))
+        vocabulary = list(dict.fromkeys(f for counts in doc_freq.values() for f in counts))
         self.index = {f: i for i, f in enumerate(vocabulary)}
-        none_counts = doc_freq[NONE]
-        none = np.array([none_counts.get(f, 0) for f in vocabulary], dtype=np.float64)
+        none = self._counts(doc_freq[NONE], len(vocabulary))
         log_none = np.log((none + _SMOOTHING) / (none.sum() + 1.0))
         columns = []
         for category in self.categories:
-            counts = doc_freq[category]
-            own = np.array([counts.get(f, 0) for f in vocabulary], dtype=np.float64)
+            own = self._counts(doc_freq[category], len(vocabulary))
             column = np.log((own + _SMOOTHING) / (own.sum() + 1.0)) - log_none
             column[(own == 0) & (none == 0)] = 0.0
             columns.append(column)
         self.matrix = np.stack(columns, axis=1) if columns else np.zeros((len(vocabulary), 0))
         self.threshold = 0.0
+
+    def _counts(self, counts: Counter[str], size: int) -> np.ndarray:
+        """Document frequencies as a vector over the vocabulary."""
+        vector = np.zeros(size, dtype=np.float64)
+        if counts:
+            vector[[self.index[f] for f in counts]] = list(counts.values())
+        return vector
 
     def _vector(self, feats: Iterable[str]) -> tuple[np.ndarray, int]:
         rows = [self.index[f] for f in feats if f in self.index]

@@ -34,12 +34,20 @@ _GAP = r"(?: \S+){0,3}"
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+Matchers = tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]
+Sources = tuple[list[str], list[str], list[str], list[str]]
+
+
 @dataclass(frozen=True)
 class Lexicon:
-    """Compiled positive patterns per category and negative patterns, one set per form."""
+    """Compiled positive and negative matchers.
 
-    positive: dict[str, tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]]
-    negative: tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]
+    Each is a tuple of four: phrases for the plain, folded and squeezed forms, and the regex
+    `pattern:` entries (compiled once, matched on the plain and folded forms).
+    """
+
+    positive: dict[str, Matchers]
+    negative: Matchers
     size: int
 
 
@@ -69,8 +77,8 @@ def _forms_of(normalise_plain: Any) -> tuple[Any, Any, Any]:
 _NORMALISERS = _forms_of(plain)
 
 
-def _entry_sources(entry: Any) -> tuple[list[str], list[str], list[str]]:
-    """Regex sources of one YAML entry for the plain, folded and squeezed forms.
+def _entry_sources(entry: Any) -> Sources:
+    """Regex sources of one YAML entry: plain, folded and squeezed phrases, and patterns.
 
     Phrase sources are marked with a leading NUL so `_compile` can put the word-boundary
     checks around all of them at once (much faster than one check per phrase).
@@ -78,16 +86,15 @@ def _entry_sources(entry: Any) -> tuple[list[str], list[str], list[str]]:
     if isinstance(entry, str):
         entry = {"phrase": entry}
     if not isinstance(entry, dict):
-        return [], [], []
+        return [], [], [], []
     if "pattern" in entry:
         # Letters are unified as in the text (Arabic-script variants, digits).
         pattern = str(entry["pattern"]).translate(LETTER_MAP)
-        re.compile(pattern)  # fail loudly on a broken pattern in the file
-        return [pattern], [pattern], []
+        return [], [], [], [pattern]  # checked one by one only if the whole set fails
     phrase = str(entry.get("phrase") or "")
     sources = ["\0" + phrase_regex(phrase, n) for n in _NORMALISERS]
     p, f, s = (([x] if len(x) > 1 else []) for x in sources)
-    return p, f, s
+    return p, f, s, []
 
 
 def _compile(sources: list[str]) -> re.Pattern[str]:
@@ -96,7 +103,15 @@ def _compile(sources: list[str]) -> re.Pattern[str]:
     parts = [f"(?:{p})" for p in patterns]
     if phrases:
         parts.insert(0, r"(?<!\S)(?:" + "|".join(phrases) + r")(?!\S)")
-    return re.compile("|".join(parts) if parts else r"(?!x)x")
+    try:
+        return re.compile("|".join(parts) if parts else r"(?!x)x")
+    except re.error:
+        for pattern in patterns:  # fail loudly, naming the broken pattern in the file
+            try:
+                re.compile(pattern)
+            except re.error as error:
+                raise ValueError(f"broken lexicon pattern {pattern!r}: {error}") from error
+        raise
 
 
 def load_files(directory: Path = LEXICON_DIR) -> dict[str, dict[str, Any]]:
@@ -109,8 +124,8 @@ def load_files(directory: Path = LEXICON_DIR) -> dict[str, dict[str, Any]]:
 
 def build(directory: Path = LEXICON_DIR) -> Lexicon:
     """Compile every language's lexicon into one matcher."""
-    pos: dict[str, tuple[list[str], list[str], list[str]]] = {c: ([], [], []) for c in CATEGORIES}
-    neg: tuple[list[str], list[str], list[str]] = ([], [], [])
+    pos: dict[str, Sources] = {c: ([], [], [], []) for c in CATEGORIES}
+    neg: Sources = ([], [], [], [])
     size = 0
     for data in load_files(directory).values():
         for category, entries in (data.get("categories") or {}).items():
@@ -123,8 +138,13 @@ def build(directory: Path = LEXICON_DIR) -> Lexicon:
         for entry in data.get("negatives") or []:
             for bucket, sources in zip(neg, _entry_sources(entry), strict=True):
                 bucket.extend(sources)
-    positive = {c: (_compile(p), _compile(f), _compile(s)) for c, (p, f, s) in pos.items()}
-    return Lexicon(positive, (_compile(neg[0]), _compile(neg[1]), _compile(neg[2])), size)
+    positive = {c: _compile_all(sources) for c, sources in pos.items()}
+    return Lexicon(positive, _compile_all(neg), size)
+
+
+def _compile_all(sources: Sources) -> Matchers:
+    p, f, s, patterns = sources
+    return _compile(p), _compile(f), _compile(s), _compile(patterns)
 
 
 @lru_cache(maxsize=1)
@@ -137,19 +157,38 @@ def mask_negatives(text_forms: Forms, lexicon: Lexicon | None = None) -> Forms:
     """The forms with every negative (harmless) phrase blanked out."""
     lex = lexicon or get_lexicon()
     blank = lambda m: " " * len(m.group(0))  # noqa: E731
+    p, f, s, patterns = lex.negative
+    folded = patterns.sub(blank, f.sub(blank, text_forms.folded))
+    # Regex negatives have no squeezed form: squeeze the masked folded text instead, so a
+    # negative pattern also hides its span from the squeezed phrases.
     return Forms(
-        plain=lex.negative[0].sub(blank, text_forms.plain),
-        folded=lex.negative[1].sub(blank, text_forms.folded),
-        squeezed=lex.negative[2].sub(blank, text_forms.squeezed),
+        plain=patterns.sub(blank, p.sub(blank, text_forms.plain)),
+        folded=folded,
+        squeezed=s.sub(blank, squeeze(folded)),
     )
+
+
+def mask_folded(folded: str, lexicon: Lexicon | None = None) -> str:
+    """The folded form with every negative phrase blanked out (what the classifier sees)."""
+    lex = lexicon or get_lexicon()
+    blank = lambda m: " " * len(m.group(0))  # noqa: E731
+    return lex.negative[3].sub(blank, lex.negative[1].sub(blank, folded))
 
 
 def match(masked: Forms, lexicon: Lexicon | None = None) -> tuple[str, ...]:
     """Categories whose phrases occur in the (negative-masked) forms, in priority order."""
     lex = lexicon or get_lexicon()
     found = []
+    # Without diacritics the plain text equals the folded one, and the folded patterns cover
+    # every plain pattern that could match it.
+    same = masked.plain == masked.folded
     for category in CATEGORIES:
-        p, f, s = lex.positive[category]
-        if p.search(masked.plain) or f.search(masked.folded) or s.search(masked.squeezed):
+        p, f, s, patterns = lex.positive[category]
+        if (
+            patterns.search(masked.folded)
+            or f.search(masked.folded)
+            or s.search(masked.squeezed)
+            or (not same and (p.search(masked.plain) or patterns.search(masked.plain)))
+        ):
             found.append(category)
     return tuple(found)

@@ -244,3 +244,57 @@ def test_every_lexicon_file_covers_every_category() -> None:
     for language, data in files.items():
         assert set(data["categories"]) == set(safeguarding.CATEGORIES), language
         assert data.get("negatives"), language
+
+
+# Families of disclosure added for recall (new wordings, not copied from any evaluation file).
+FAMILY_EXAMPLES = [
+    ("he rammed me into the bannister and held my throat", "domestic_abuse"),
+    ("my ex sits in his car outside my work every day", "domestic_abuse"),
+    ("i'm 9 and i've been by myself since yesterday with no food", "child_at_risk"),
+    ("i can hear the man next door beating his little boy", "child_at_risk"),
+    ("i have written a goodbye note for my husband", "suicide"),
+    ("they'd all be happier if i was gone", "suicide"),
+    ("the urge to cut is really strong tonight", "self_harm"),
+    ("i nearly shook her when she wouldn't stop screaming", "harm_to_baby"),
+    ("her lips have gone a grey colour", "medical_emergency"),
+    ("he bit into a liquitab and is coughing", "medical_emergency"),
+    ("he pinned me down and i said no", "sexual_violence"),
+]
+FAMILY_NEGATIVES = [
+    "my 2 year old slapped me when i took his phone away",
+    "my boss will kill me for being late",
+    "shoot me now, it's raining again",
+    "is there a self harm support group for parents",
+    "he bumped his head on the table but seems fine",
+    "she threw her shoes across the room in a tantrum",
+]
+
+
+@pytest.mark.parametrize(("text", "category"), FAMILY_EXAMPLES)
+def test_disclosure_families_are_caught(text: str, category: str) -> None:
+    result = safeguarding.check(text)
+    assert result is not None
+    assert category in result.categories
+
+
+@pytest.mark.parametrize("text", FAMILY_NEGATIVES)
+def test_family_hard_negatives_are_not_disclosures(text: str) -> None:
+    assert safeguarding.check(text) is None
+
+
+def test_a_negative_pattern_also_masks_the_squeezed_form() -> None:
+    # "samookaleczają" matches a Polish self-harm phrase; the support-group negative must hide it.
+    assert safeguarding.check("czy jest grupa wsparcia dla osób które się samookaleczają") is None
+
+
+def test_validation_set_regression_guard() -> None:
+    from channels.safeguarding.validate import evaluate
+
+    tallies = evaluate()
+    caught = sum(t.caught for t in tallies.values())
+    disclosures = sum(t.disclosures for t in tallies.values())
+    alarms = sum(t.false_alarms for t in tallies.values())
+    negatives = sum(t.negatives for t in tallies.values())
+    assert len(tallies) == 10
+    assert caught / disclosures >= 0.95
+    assert alarms / negatives <= 0.02
