@@ -12,7 +12,7 @@ PIP_FLAGS := --quiet --disable-pip-version-check
 PYTHON_APP  ?= $(shell for p in python3.11 python3.12 python3 ; do command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null && { command -v $$p; break; } ; done)
 PYTHON_RASA ?= $(shell for p in python3.10 $(HOME)/.pyenv/versions/3.10*/bin/python3.10 /usr/local/bin/python3.10 /usr/bin/python3.10 ; do $$p -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))' >/dev/null 2>&1 && { echo $$p; break; } ; done)
 
-.PHONY: help install run test lint typecheck pytest db train bench eval clean
+.PHONY: help install browser run test lint typecheck pytest db train bench eval clean
 
 help:
 	@echo "make run    start the whole stack on this machine (installs, seeds and trains on first run)"
@@ -52,7 +52,11 @@ lint: $(VENV)/.installed
 typecheck: $(VENV)/.installed
 	$(VENV)/bin/mypy
 
-pytest: install
+# Debian's Chromium and axe-core for the browser tests (skipped with a reason if impossible).
+browser:
+	@bash scripts/install_browser.sh
+
+pytest: install browser
 	@source scripts/test_services.sh && $(PY) -m pytest -q -rs $(PYTEST_ARGS)
 
 test: install lint typecheck pytest

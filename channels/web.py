@@ -14,6 +14,7 @@ from channels import health
 from channels.pipeline import Gate
 from channels.rasa_client import RasaClient
 from channels.webchat import api as webchat_api
+from channels.webchat import pages as webchat_pages
 from directory import api as directory_api
 from directory.core.config import get_settings
 from directory.core.db import get_sessionmaker
@@ -43,5 +44,6 @@ def create_app() -> FastAPI:
     )
     app.include_router(health.router)
     app.include_router(webchat_api.router)
+    app.include_router(webchat_pages.router)
     directory_api.mount(app)
     return app

@@ -30,7 +30,7 @@ class Settings(BaseSettings):
     secret_key: str = "dev-only-secret"
     rasa_url: str = "http://localhost:5005"
     rasa_token: str = "dev-only-secret"
-    rasa_timeout_s: float = Field(default=5.0, gt=0, le=30)
+    rasa_timeout_s: float = Field(default=4.5, gt=0, le=30)
     action_server_url: str = "http://localhost:5055"
     public_base_url: str = "http://localhost:8000"
     timezone: str = "Europe/London"
