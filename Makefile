@@ -56,7 +56,7 @@ typecheck: $(VENV)/.installed
 browser:
 	@bash scripts/install_browser.sh
 
-pytest: install browser
+pytest: install browser train
 	@source scripts/test_services.sh && $(PY) -m pytest -q -rs $(PYTEST_ARGS)
 
 test: install lint typecheck pytest
