@@ -188,3 +188,13 @@ def builtin_text(key: str, language: str) -> str:
     from directory.content import load_builtin_text
 
     return load_builtin_text(key, language)
+
+
+FALLBACK_NOTE_KEY = "translation_fallback_note"
+
+
+def fallback_note(session: Session, language: str) -> str | None:
+    """The one-line "some details are only in English" note, or None for English."""
+    if language == DEFAULT_LANGUAGE:
+        return None
+    return content_text(session, FALLBACK_NOTE_KEY, language)

@@ -199,14 +199,43 @@ async def tell_opening_times(
 
 
 # ------------------------------------------------------------------ what's on
-def session_lines(occurrences: list[Any], language: str, with_hub: bool) -> str:
+def session_lines(
+    occurrences: list[Any],
+    language: str,
+    with_hub: bool,
+    names: dict[str, tuple[str, bool]] | None = None,
+) -> str:
+    """One line per session; `names` are translated names by schedule id (else English)."""
     lines = []
     for occ in occurrences[:MAX_SESSIONS]:
-        line = f"• {c.format_when(occ.start, language, occ.end)} – {occ.name}"
+        name = (names or {}).get(occ.schedule_id, (occ.name, False))[0]
+        line = f"• {c.format_when(occ.start, language, occ.end)} – {name}"
         if with_hub and occ.location_name:
             line += f" ({occ.location_name})"
         lines.append(line)
     return "\n".join(lines)
+
+
+def session_names(
+    session: Session, occurrences: list[Any], language: str
+) -> dict[str, tuple[str, bool]]:
+    """Each shown session's name in `language` by schedule id: its own name, else its
+    service's (two queries; nothing to look up for English)."""
+    from directory.translations import translated
+
+    shown = occurrences[:MAX_SESSIONS]
+    if language == c.DEFAULT_LANGUAGE or not shown:
+        return {}
+    own = translated(session, "schedule", [o.schedule_id for o in shown], language, ("name",))
+    service_ids = [o.service_id for o in shown if o.service_id]
+    services = translated(session, "service", service_ids, language, ("name",))
+    names: dict[str, tuple[str, bool]] = {}
+    for occ in shown:
+        text, fell_back = own.get(occ.schedule_id, {}).get("name", ("", False))
+        if not text and occ.service_id in services:
+            text, fell_back = services[occ.service_id]["name"]
+        names[occ.schedule_id] = (text or occ.name, fell_back)
+    return names
 
 
 def find_sessions(
@@ -259,21 +288,25 @@ async def show_whats_on(
     location_id, postcode = tracker.get_slot(c.SLOT_LOCATION), tracker.get_slot(c.SLOT_POSTCODE)
     across_hubs = not location_id and not postcode and bool(day or kind)
 
-    def work(session: Session) -> tuple[HubChoice, list[Any]]:
+    def work(
+        session: Session,
+    ) -> tuple[HubChoice, list[Any], dict[str, tuple[str, bool]], str | None]:
         if across_hubs:
             choice = HubChoice()
         else:
             choice = choose_hub(session, location_id, postcode)
             if choice.hub is None:
-                return choice, []
+                return choice, [], {}, None
         hub_id = choice.hub.id if choice.hub is not None else None
         sessions = find_sessions(
             session, location_id=hub_id, day=day, time_of_day=time_of_day, kind=kind, now=moment
         )
-        return choice, sessions
+        names = session_names(session, sessions, language)
+        fell_back = any(fell for _, fell in names.values())
+        return choice, sessions, names, c.fallback_note(session, language) if fell_back else None
 
     try:
-        choice, sessions = await c.query_directory(work)
+        choice, sessions, names, note = await c.query_directory(work)
     except c.DirectoryUnavailable:
         return c.utter_unavailable(dispatcher)
     if choice.hub is None and not across_hubs:
@@ -284,26 +317,37 @@ async def show_whats_on(
         response = "utter_whats_on_none_hub" if hub_name else "utter_whats_on_none"
         dispatcher.utter_message(response=response, hub=hub_name, handoff_payload=handoff)
     else:
-        lines = session_lines(sessions, language, with_hub=not hub_name)
+        lines = session_lines(sessions, language, with_hub=not hub_name, names=names)
         response = "utter_whats_on_hub" if hub_name else "utter_whats_on_all"
         dispatcher.utter_message(
             response=response, hub=hub_name, sessions=lines, handoff_payload=handoff
         )
+        if note:
+            dispatcher.utter_message(text=note)
     return [SlotSet(c.SLOT_AWAITING, None)]
 
 
 # ------------------------------------------------------------------ find a hub
-def hub_card(session: Session, hub: Any) -> dict[str, Any]:
-    """The arguments of `utter_hub_card` for one hub."""
-    from directory.models import Location
+HUB_FIELDS = ("transport", "accessibility")
 
-    location = session.get(Location, hub.id)
+
+def hub_card(
+    session: Session,
+    hub: Any,
+    language: str = c.DEFAULT_LANGUAGE,
+    texts: dict[str, tuple[str, bool]] | None = None,
+) -> dict[str, Any]:
+    """The arguments of `utter_hub_card` for one hub (`texts`: its fields in `language`)."""
+    from directory.translations import translated
+
+    if texts is None:
+        texts = translated(session, "location", [hub.id], language, HUB_FIELDS).get(hub.id, {})
     distance = f" – {hub.distance_km:.1f} km" if hub.distance_km is not None else ""
     return {
         "hub": f"{hub.name}{distance}",
         "address": hub.address,
-        "transport": (location.transport if location else "") or "",
-        "accessibility": (location.accessibility if location else "") or "",
+        "transport": texts.get("transport", ("", False))[0],
+        "accessibility": texts.get("accessibility", ("", False))[0],
         "phone": hub.phone or "01632 960000",
         "map": c.map_link(hub.latitude, hub.longitude),
         "whats_on_payload": c.payload("whats_on", location_id=hub.id),
@@ -324,15 +368,23 @@ class ActionFindHub(Action):
 
 
 async def find_hub(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
-    def work(session: Session) -> tuple[HubChoice, list[dict[str, Any]]]:
+    from directory.translations import any_fallback, translated
+
+    language = c.language_of(tracker)
+
+    def work(session: Session) -> tuple[HubChoice, list[dict[str, Any]], str | None]:
         choice = choose_hub(
             session, tracker.get_slot(c.SLOT_LOCATION), tracker.get_slot(c.SLOT_POSTCODE)
         )
         hubs = choice.nearest or ([choice.hub] if choice.hub is not None else [])
-        return choice, [hub_card(session, hub) for hub in hubs]
+        texts = translated(session, "location", [h.id for h in hubs], language, HUB_FIELDS)
+        note = None
+        if any(any_fallback(texts.get(h.id)) for h in hubs):
+            note = c.fallback_note(session, language)
+        return choice, [hub_card(session, h, language, texts.get(h.id, {})) for h in hubs], note
 
     try:
-        choice, cards = await c.query_directory(work)
+        choice, cards, note = await c.query_directory(work)
     except c.DirectoryUnavailable:
         return c.utter_unavailable(dispatcher)
     if not cards:
@@ -350,4 +402,6 @@ async def find_hub(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[E
         dispatcher.utter_message(response="utter_nearest_hubs_intro")
     for card in cards:
         dispatcher.utter_message(response="utter_hub_card", **card)
+    if note:
+        dispatcher.utter_message(text=note)
     return [SlotSet(c.SLOT_AWAITING, None)]

@@ -48,6 +48,7 @@ class Card:
     cost: str
     contact: str
     location_id: str | None = None
+    fell_back: bool = False  # some text is shown in English for want of a translation
 
     def arguments(self) -> dict[str, Any]:
         return {
@@ -70,6 +71,7 @@ class Answer:
     page: int = 1
     hubs: list[tuple[str, str]] = field(default_factory=list)  # (location_id, name)
     unknown_postcode: bool = False
+    note: str | None = None  # "some details are only in English", once per reply
 
 
 def choose_question(
@@ -104,8 +106,24 @@ def first_sentence(text: str, limit: int = SUMMARY_CHARS) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def make_card(session: Session, item: Any, language: str) -> Card:
-    """A service card from a search result (directory values; fragments from the store)."""
+SERVICE_FIELDS = ("name", "description", "how_to_access")
+
+
+def make_card(
+    session: Session,
+    item: Any,
+    language: str,
+    texts: dict[str, tuple[str, bool]] | None = None,
+) -> Card:
+    """A service card from a search result (directory values; fragments from the store).
+
+    `texts` are the service's translated fields (`directory.translations.translated`);
+    without them the card is in the directory's English.
+    """
+    texts = texts or {}
+    name, _ = texts.get("name", (item.name, False))
+    description, _ = texts.get("description", (item.description, False))
+    how_to_access, _ = texts.get("how_to_access", (item.how_to_access, False))
     where = c.content_text(session, "utter_where_online", language)
     location_id = None
     if item.location is not None:
@@ -125,16 +143,17 @@ def make_card(session: Session, item: Any, language: str) -> Card:
             or "; ".join(item.costs)
             or c.content_text(session, "utter_cost_ask", language)
         )
-    contact_parts = [*item.phones[:2], item.email or "", first_sentence(item.how_to_access)]
+    contact_parts = [*item.phones[:2], item.email or "", first_sentence(how_to_access)]
     contact = " · ".join(p for p in contact_parts if p)[:CONTACT_CHARS]
     return Card(
-        name=item.name,
-        summary=first_sentence(item.description),
+        name=name,
+        summary=first_sentence(description),
         where=where,
         when=when,
         cost=cost,
         contact=contact or c.content_text(session, "utter_contact_hub", language),
         location_id=location_id,
+        fell_back=any(fell_back for _, fell_back in texts.values()),
     )
 
 
@@ -193,8 +212,22 @@ def plan_answer(
             return answer
         return answer  # an unknown topic: no services
     answer.total = result.total
-    answer.cards = [make_card(session, item, language) for item in result.items]
+    texts = service_texts(session, [item.id for item in result.items], language)
+    answer.cards = [make_card(session, item, language, texts.get(item.id)) for item in result.items]
+    if any(card.fell_back for card in answer.cards):
+        answer.note = c.fallback_note(session, language)
     return answer
+
+
+def service_texts(
+    session: Session, service_ids: list[str], language: str
+) -> dict[str, dict[str, tuple[str, bool]]]:
+    """The services' card fields in `language` (one query); nothing to look up for English."""
+    from directory.translations import translated
+
+    if language == c.DEFAULT_LANGUAGE or not service_ids:
+        return {}
+    return translated(session, "service", service_ids, language, SERVICE_FIELDS)
 
 
 def asked_for(tracker: Tracker, topic: str) -> set[str]:
@@ -236,6 +269,8 @@ def utter_answer(
     dispatcher.utter_message(response="utter_services_intro")
     for card in answer.cards:
         dispatcher.utter_message(response="utter_service_card", **card.arguments())
+    if answer.note:
+        dispatcher.utter_message(text=answer.note)
     location_id = next((card.location_id for card in answer.cards if card.location_id), None)
     options = {
         "whats_on_payload": c.payload("whats_on", location_id=location_id),

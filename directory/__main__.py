@@ -4,6 +4,7 @@ migrate                 bring the database schema up to date (Alembic)
 seed                    load the fictional Calderbrook sample data (idempotent)
 export [FILE]           write the directory as HSDS 3.0 JSON (stdout if no FILE)
 import FILE             load an HSDS 3.0 JSON file (validated first; idempotent)
+translations --missing  list directory records and bot texts with no text in a language
 """
 
 from __future__ import annotations
@@ -45,6 +46,9 @@ def main(argv: list[str] | None = None) -> int:
     export.add_argument("file", nargs="?", type=Path)
     load = commands.add_parser("import", help="load HSDS 3.0 JSON")
     load.add_argument("file", type=Path)
+    texts = commands.add_parser("translations", help="what is not translated yet")
+    texts.add_argument("--missing", action="store_true", help="list each missing text")
+    texts.add_argument("--language", action="append", help="only this language (repeatable)")
     args = parser.parse_args(argv)
 
     if args.command == "migrate":
@@ -76,7 +80,24 @@ def main(argv: list[str] | None = None) -> int:
         from directory.hsds import import_cli
 
         return import_cli(args.file)
+    if args.command == "translations":
+        return translations_cli(args.language, details=args.missing)
     return 2
+
+
+def translations_cli(languages: list[str] | None, *, details: bool) -> int:
+    """Print per-language counts of missing translations (and, with details, each one)."""
+    from directory.core.db import get_sessionmaker
+    from directory.translations import LANGUAGES, missing
+
+    unknown = sorted(set(languages or ()) - set(LANGUAGES))
+    if unknown:
+        print(f"Unknown language {', '.join(unknown)}: use {', '.join(LANGUAGES)}")
+        return 2
+    with get_sessionmaker()() as session:
+        report = missing(session, languages or LANGUAGES)
+    print(report.format(details=details))
+    return 0
 
 
 if __name__ == "__main__":

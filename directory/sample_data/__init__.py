@@ -621,6 +621,14 @@ def load_sample(session: Session, data_dir: Path = DATA_DIR) -> SeedCounts:
     loader.closures()
     loader.postcodes()
     loader.write()
+
+    # Translated text (directory/sample_data/translations/<lang>.yml), after the records.
+    from directory.translations import load_translations
+
+    translation_dir = data_dir / "translations"
+    if translation_dir.is_dir():
+        load_translations(session, sorted(translation_dir.glob("*.yml")))
+
     return loader.counts()
 
 
