@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -27,9 +28,10 @@ from sqlalchemy import (
     Text,
     Time,
     UniqueConstraint,
+    event,
     func,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 
 
 def new_id() -> str:
@@ -407,3 +409,120 @@ class UnansweredQuestion(Base):
     predicted_intent: Mapped[str | None] = mapped_column(String(100))
     confidence: Mapped[float | None] = mapped_column(Float)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class SearchIndexRow(Base):
+    """The search index: one row per (search key, active service, place), kept up to date.
+
+    Derived data, never edited by hand: `directory/search_index.py` rebuilds a service's rows
+    whenever a flush touches it (services, their topics, languages, places and sessions, or
+    the places themselves). `key` is "" (every service), "t:<taxonomy_term.id>" (a topic) or
+    "l:<language code>", so one index range gives a query's candidates (and, with `tile`,
+    those near a point). A service without a place has one row with `location_id` NULL.
+    Per weekday d (0 = Monday), over the place's sessions (times in seconds since midnight):
+    `open_d` the earliest start, `close_d` the latest end (a session past midnight counts as
+    open until 86400 and carries its end into the next day), `next_d` the days from weekday
+    d to the next weekday with a session (1-7; 0 if a session's days are unknown, 14 if there
+    are no sessions). The search orders by lower bounds made from `close_d` and `next_d`
+    (`open_d` is there for day/time prefilters); exact answers still come from the schedules.
+    """
+
+    __tablename__ = "search_index"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    key: Mapped[str] = mapped_column(String(50))
+    service_id: Mapped[str] = mapped_column(
+        ForeignKey("service.id", ondelete="CASCADE"), index=True
+    )
+    location_id: Mapped[str | None] = mapped_column(ForeignKey("location.id", ondelete="CASCADE"))
+    first_of_service: Mapped[bool] = mapped_column(Boolean, default=False)
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    tile: Mapped[int | None] = mapped_column(
+        Integer, doc="Map tile of the place (see search_index.tile_of)."
+    )
+    minimum_age_months: Mapped[int | None] = mapped_column(Integer)
+    maximum_age_months: Mapped[int | None] = mapped_column(Integer)
+    for_pregnancy: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_free: Mapped[bool] = mapped_column(Boolean, default=True)
+    open_0: Mapped[int | None] = mapped_column(Integer)
+    open_1: Mapped[int | None] = mapped_column(Integer)
+    open_2: Mapped[int | None] = mapped_column(Integer)
+    open_3: Mapped[int | None] = mapped_column(Integer)
+    open_4: Mapped[int | None] = mapped_column(Integer)
+    open_5: Mapped[int | None] = mapped_column(Integer)
+    open_6: Mapped[int | None] = mapped_column(Integer)
+    close_0: Mapped[int | None] = mapped_column(Integer)
+    close_1: Mapped[int | None] = mapped_column(Integer)
+    close_2: Mapped[int | None] = mapped_column(Integer)
+    close_3: Mapped[int | None] = mapped_column(Integer)
+    close_4: Mapped[int | None] = mapped_column(Integer)
+    close_5: Mapped[int | None] = mapped_column(Integer)
+    close_6: Mapped[int | None] = mapped_column(Integer)
+    next_0: Mapped[int] = mapped_column(Integer, default=14)
+    next_1: Mapped[int] = mapped_column(Integer, default=14)
+    next_2: Mapped[int] = mapped_column(Integer, default=14)
+    next_3: Mapped[int] = mapped_column(Integer, default=14)
+    next_4: Mapped[int] = mapped_column(Integer, default=14)
+    next_5: Mapped[int] = mapped_column(Integer, default=14)
+    next_6: Mapped[int] = mapped_column(Integer, default=14)
+
+    __table_args__ = (
+        Index("ix_search_index_key", "key", "tile"),
+        Index("ix_search_index_location", "location_id", "key"),
+    )
+
+
+class SearchSessionRow(Base):
+    """The search index of sessions: one row per (search key, session of an active service).
+
+    Derived like `SearchIndexRow` (same key, service and place columns) plus the session's
+    schedule fields, so day, time and open-now searches read one table instead of joining
+    service, place and schedule for every candidate.
+    """
+
+    __tablename__ = "search_session"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    key: Mapped[str] = mapped_column(String(50))
+    service_id: Mapped[str] = mapped_column(
+        ForeignKey("service.id", ondelete="CASCADE"), index=True
+    )
+    location_id: Mapped[str] = mapped_column(ForeignKey("location.id", ondelete="CASCADE"))
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    tile: Mapped[int | None] = mapped_column(
+        Integer, doc="Map tile of the place (see search_index.tile_of)."
+    )
+    minimum_age_months: Mapped[int | None] = mapped_column(Integer)
+    maximum_age_months: Mapped[int | None] = mapped_column(Integer)
+    for_pregnancy: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_free: Mapped[bool] = mapped_column(Boolean, default=True)
+    schedule_id: Mapped[str] = mapped_column(ForeignKey("schedule.id", ondelete="CASCADE"))
+    session_kind: Mapped[str | None] = mapped_column(String(50))
+    freq: Mapped[str | None] = mapped_column(String(10))
+    interval: Mapped[int | None] = mapped_column(Integer)
+    byday: Mapped[str | None] = mapped_column(String(50))
+    bymonthday: Mapped[str | None] = mapped_column(String(50))
+    opens_at: Mapped[dt.time] = mapped_column(Time)
+    closes_at: Mapped[dt.time] = mapped_column(Time)
+    valid_from: Mapped[dt.date | None] = mapped_column(Date)
+    valid_to: Mapped[dt.date | None] = mapped_column(Date)
+    dtstart: Mapped[dt.date | None] = mapped_column(Date)
+    timezone: Mapped[str | None] = mapped_column(String(50))
+
+    __table_args__ = (Index("ix_search_session_key", "key", "tile"),)
+
+
+@event.listens_for(Session, "before_flush")
+def _search_index_before_flush(session: Session, _context: Any, _instances: Any) -> None:
+    from directory.search_index import note_before_flush
+
+    note_before_flush(session)
+
+
+@event.listens_for(Session, "after_flush")
+def _search_index_after_flush(session: Session, _context: Any) -> None:
+    from directory.search_index import refresh_after_flush
+
+    refresh_after_flush(session)

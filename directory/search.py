@@ -17,6 +17,14 @@ kind and prefilters for day, time and open now). Occurrences are computed in Pyt
 candidates. For the ranking, SQL orders rows by a cheap lower bound of the score (Chebyshev
 distance, and the next matching weekday of BYDAY); exact scores are computed for the first
 rows only and more rows are fetched until the page is provably in order (a threshold top-k).
+
+When the database has the search index (directory/search_index.py, migration 0003), the
+candidates, lower bounds, counts and session rows come from its tables (one index range per
+topic, language or "everything", narrowed by map tiles for a radius) instead of joining
+service, place and schedule for every candidate. The index only ever admits more than the
+filters would, and its lower bounds are true lower bounds (a session past midnight included),
+so the answers are those of scoring every candidate exactly from the tables
+(tests/directory/test_search_index.py checks this on random directories).
 """
 
 from __future__ import annotations
@@ -27,7 +35,8 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from functools import cached_property
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
@@ -58,6 +67,8 @@ from directory.models import (
     Language,
     Location,
     Schedule,
+    SearchIndexRow,
+    SearchSessionRow,
     Service,
     ServiceAtLocation,
     ServiceTaxonomy,
@@ -70,14 +81,24 @@ from directory.schedule import (
     Recurrence,
     SessionInfo,
     closed_days,
-    closures_between,
     expand,
     location_address,
     london_now,
     recurrence_dates,
     span_on,
 )
+from directory.search_index import (
+    KEY_ALL,
+    has_search_index,
+    language_key,
+    tiles_covering,
+    time_seconds,
+    topic_key,
+)
 
+# Use the search index (directory/search_index.py) when the database has it; tests switch
+# it off to compare with the table-only computation.
+USE_SEARCH_INDEX = True
 KM_PER_DAY = 0.5
 NO_SESSION_DAYS = 14
 NO_LOCATION_KM = 5.0
@@ -217,8 +238,10 @@ class _Plan:
     window_end: dt.datetime
     session_filtered: bool  # results need exact session checks (day, time, open now)
     words: list[str] = field(default_factory=list)
+    # With the search index: only services in this subquery can match (a superset).
+    candidates: Select[Any] | list[str] | None = None
 
-    @property
+    @cached_property
     def kx(self) -> float:
         assert self.point is not None
         return km_per_degree_lon(self.point.lat)
@@ -340,17 +363,8 @@ def _escape_like(word: str) -> str:
     return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _service_filters(plan: _Plan) -> list[ColumnElement[bool]]:
-    q = plan.query
-    clauses: list[ColumnElement[bool]] = [Service.status == "active"]
-    if plan.term_id is not None:
-        clauses.append(
-            Service.id.in_(
-                select(ServiceTaxonomy.service_id).where(
-                    ServiceTaxonomy.taxonomy_term_id == plan.term_id
-                )
-            )
-        )
+def _word_filters(plan: _Plan) -> list[ColumnElement[bool]]:
+    clauses: list[ColumnElement[bool]] = []
     for word in plan.words:
         pattern = f"%{_escape_like(word)}%"
         clauses.append(
@@ -359,27 +373,45 @@ def _service_filters(plan: _Plan) -> list[ColumnElement[bool]]:
                 Service.description.ilike(pattern, escape="\\"),
             )
         )
+    return clauses
+
+
+def _age_filters(
+    q: SearchQuery, minimum: Any, maximum: Any, pregnancy: Any
+) -> list[ColumnElement[bool]]:
+    """Age overlap (NULL = no limit) or pregnancy, on service or search-index columns."""
     age_or_pregnancy: list[ColumnElement[bool]] = []
     if q.age_months is not None:
         age_or_pregnancy.append(
             and_(
-                or_(
-                    Service.minimum_age_months.is_(None), Service.minimum_age_months <= q.age_months
-                ),
-                or_(
-                    Service.maximum_age_months.is_(None), Service.maximum_age_months >= q.age_months
-                ),
+                or_(minimum.is_(None), minimum <= q.age_months),
+                or_(maximum.is_(None), maximum >= q.age_months),
             )
         )
     if q.pregnant:
         age_or_pregnancy.append(
-            or_(
-                Service.for_pregnancy.is_(True),
-                and_(Service.minimum_age_months.is_(None), Service.maximum_age_months.is_(None)),
+            or_(pregnancy.is_(True), and_(minimum.is_(None), maximum.is_(None)))
+        )
+    return [or_(*age_or_pregnancy)] if age_or_pregnancy else []
+
+
+def _service_filters(plan: _Plan) -> list[ColumnElement[bool]]:
+    q = plan.query
+    clauses: list[ColumnElement[bool]] = [Service.status == "active"]
+    if plan.candidates is not None:
+        clauses.append(Service.id.in_(plan.candidates))
+    if plan.term_id is not None:
+        clauses.append(
+            Service.id.in_(
+                select(ServiceTaxonomy.service_id).where(
+                    ServiceTaxonomy.taxonomy_term_id == plan.term_id
+                )
             )
         )
-    if age_or_pregnancy:
-        clauses.append(or_(*age_or_pregnancy))
+    clauses += _word_filters(plan)
+    clauses += _age_filters(
+        q, Service.minimum_age_months, Service.maximum_age_months, Service.for_pregnancy
+    )
     if q.free_only:
         clauses.append(Service.is_free.is_(True))
     if q.language:
@@ -390,24 +422,42 @@ def _service_filters(plan: _Plan) -> list[ColumnElement[bool]]:
 
 
 def _location_filters(plan: _Plan) -> list[ColumnElement[bool]]:
+    return _place_filters(
+        plan, ServiceAtLocation.location_id, Location.latitude, Location.longitude
+    )
+
+
+def _place_filters(
+    plan: _Plan, location_id: Any, lat: Any, lon: Any, tile: Any = None
+) -> list[ColumnElement[bool]]:
+    """Hub and radius filters on the given columns (the tables' or the search index's).
+
+    With a search index's `tile` column, the radius also limits the map tiles (an index
+    range each); the exact conditions follow.
+    """
     q = plan.query
     clauses: list[ColumnElement[bool]] = []
     if q.location_id is not None:
-        clauses.append(ServiceAtLocation.location_id == q.location_id)
+        clauses.append(location_id == q.location_id)
     if plan.point is not None and q.radius_km is not None:
         box = bounding_box(plan.point, q.radius_km)
+        tiles = tiles_covering(box.min_lat, box.max_lat, box.min_lon, box.max_lon)
+        if tile is not None and tiles is not None:
+            clauses.append(tile.in_(tiles))
         clauses += [
-            Location.latitude.between(box.min_lat, box.max_lat),
-            Location.longitude.between(box.min_lon, box.max_lon),
-            _squared_km(plan) <= q.radius_km**2,
+            lat.between(box.min_lat, box.max_lat),
+            lon.between(box.min_lon, box.max_lon),
+            _squared_km(plan, lat, lon) <= q.radius_km**2,
         ]
     return clauses
 
 
-def _squared_km(plan: _Plan) -> ColumnElement[float | None]:
+def _squared_km(
+    plan: _Plan, lat: Any = Location.latitude, lon: Any = Location.longitude
+) -> ColumnElement[float | None]:
     assert plan.point is not None
-    dy = (Location.latitude - plan.point.lat) * KM_PER_DEGREE_LAT
-    dx = (Location.longitude - plan.point.lon) * plan.kx
+    dy = (lat - plan.point.lat) * KM_PER_DEGREE_LAT
+    dx = (lon - plan.point.lon) * plan.kx
     return dy * dy + dx * dx
 
 
@@ -420,40 +470,39 @@ def _flat_km(plan: _Plan, lat: float | None, lon: float | None) -> float | None:
     return math.sqrt(dy * dy + dx * dx)
 
 
-def _day_matches(day: dt.date) -> ColumnElement[bool]:
+def _day_matches(day: dt.date, sched: Any = Schedule) -> ColumnElement[bool]:
     """SQL prefilter: a session can fall on `day` (exact check in Python)."""
     code = WEEKDAY_CODES[day.weekday()]
     return or_(
-        Schedule.byday.is_(None),
-        Schedule.byday == "",
-        Schedule.byday.like(f"%{code}%"),
+        sched.byday.is_(None),
+        sched.byday == "",
+        sched.byday.like(f"%{code}%"),
     )
 
 
-def _validity(plan: _Plan) -> ColumnElement[bool]:
+def _validity(plan: _Plan, sched: Any = Schedule) -> ColumnElement[bool]:
     last = plan.window_end.astimezone(LONDON).date()
     return and_(
-        or_(Schedule.valid_to.is_(None), Schedule.valid_to >= plan.window_start.date()),
-        or_(Schedule.valid_from.is_(None), Schedule.valid_from <= last),
+        or_(sched.valid_to.is_(None), sched.valid_to >= plan.window_start.date()),
+        or_(sched.valid_from.is_(None), sched.valid_from <= last),
     )
 
 
-def _session_prefilter(plan: _Plan) -> list[ColumnElement[bool]]:
+def _session_prefilter(plan: _Plan, sched: Any = Schedule) -> list[ColumnElement[bool]]:
+    """SQL prefilters of sessions, on `schedule` or on the search index of sessions."""
     q = plan.query
-    clauses: list[ColumnElement[bool]] = [_validity(plan)]
+    clauses: list[ColumnElement[bool]] = [_validity(plan, sched)]
     if q.session_kind:
-        clauses.append(Schedule.session_kind == q.session_kind)
+        clauses.append(sched.session_kind == q.session_kind)
     if q.on_date is not None:
-        clauses.append(_day_matches(q.on_date))
+        clauses.append(_day_matches(q.on_date, sched))
     elif q.weekday is not None:
         code = WEEKDAY_CODES[q.weekday]
-        clauses.append(
-            or_(Schedule.byday.is_(None), Schedule.byday == "", Schedule.byday.like(f"%{code}%"))
-        )
+        clauses.append(or_(sched.byday.is_(None), sched.byday == "", sched.byday.like(f"%{code}%")))
     if q.time_from is not None:
-        clauses.append(Schedule.closes_at > q.time_from)
+        clauses.append(sched.closes_at > q.time_from)
     if q.time_to is not None:
-        clauses.append(Schedule.opens_at < q.time_to)
+        clauses.append(sched.opens_at < q.time_to)
     return clauses
 
 
@@ -515,19 +564,23 @@ def _binary(session: Session, column: Any) -> Any:
     return column
 
 
+def _distance_bound(plan: _Plan, lat: Any, lon: Any) -> ColumnElement[float]:
+    """A lower bound of the distance term (Chebyshev distance, a little shrunk for rounding)."""
+    if plan.point is None:
+        return literal(0.0)
+    dy = func.abs((lat - plan.point.lat) * KM_PER_DEGREE_LAT)
+    dx = func.abs((lon - plan.point.lon) * plan.kx)
+    return case(
+        (lat.is_(None), NO_LOCATION_KM),
+        (lon.is_(None), NO_LOCATION_KM),
+        (dy > dx, dy * 0.999),
+        else_=dx * 0.999,
+    )
+
+
 def _lower_bound(plan: _Plan) -> ColumnElement[float]:
     """A lower bound of each row's score that SQL can order by (see module docstring)."""
-    if plan.point is None:
-        distance: ColumnElement[float] = literal(0.0)
-    else:
-        dy = func.abs((Location.latitude - plan.point.lat) * KM_PER_DEGREE_LAT)
-        dx = func.abs((Location.longitude - plan.point.lon) * plan.kx)
-        distance = case(
-            (Location.latitude.is_(None), NO_LOCATION_KM),
-            (Location.longitude.is_(None), NO_LOCATION_KM),
-            (dy > dx, dy * 0.999),
-            else_=dx * 0.999,
-        )
+    distance = _distance_bound(plan, Location.latitude, Location.longitude)
     t = plan.now.time().replace(tzinfo=None)
     whens: list[tuple[ColumnElement[bool], float]] = [
         (Schedule.id.is_(None), KM_PER_DAY * NO_SESSION_DAYS)
@@ -542,6 +595,82 @@ def _lower_bound(plan: _Plan) -> ColumnElement[float]:
     return distance + days
 
 
+# ---------------------------------------------------------------- the search index
+#
+# directory/search_index.py keeps one row per (key, active service, place). Every condition
+# below admits at least the rows the table-based SQL above admits (same filters on copied
+# columns, and weekday/time prefilters from each place's earliest start and latest end per
+# weekday), so using the index changes which rows are *looked at*, never the answer: exact
+# scores and session checks still come from the schedules.
+
+
+def _index_filters(plan: _Plan, row: Any = SearchIndexRow) -> list[ColumnElement[bool]]:
+    """The service and place filters on search-index rows (`SearchIndexRow` or
+    `SearchSessionRow`), within one key's range of the index."""
+    q = plan.query
+    language = q.language.lower() if q.language else None
+    if plan.term_id is not None:
+        key = topic_key(plan.term_id)
+    elif language is not None:
+        key = language_key(language)
+    else:
+        key = KEY_ALL
+    clauses: list[ColumnElement[bool]] = [row.key == key]
+    if plan.term_id is not None and language is not None:
+        clauses.append(
+            row.service_id.in_(select(Language.service_id).where(Language.code == language))
+        )
+    words = _word_filters(plan)
+    if words:
+        clauses.append(row.service_id.in_(select(Service.id).where(*words)))
+    clauses += _age_filters(q, row.minimum_age_months, row.maximum_age_months, row.for_pregnancy)
+    if q.free_only:
+        clauses.append(row.is_free.is_(True))
+    if q.session_kind and row is SearchIndexRow:  # places: those with a session of the kind
+        clauses.append(
+            row.service_id.in_(
+                select(ServiceAtLocation.service_id)
+                .join(Schedule, Schedule.service_at_location_id == ServiceAtLocation.id)
+                .where(Schedule.session_kind == q.session_kind)
+            )
+        )
+    clauses += _place_filters(plan, row.location_id, row.latitude, row.longitude, row.tile)
+    return clauses
+
+
+def _day_column(kind: str, weekday: int) -> Any:
+    return getattr(SearchIndexRow, f"{kind}_{weekday}")
+
+
+def _index_lower_bound(plan: _Plan) -> ColumnElement[float]:
+    """A lower bound of a place's score: 0 days if a session may still be on today, else the
+    days to the next weekday with a session (14 without sessions)."""
+    distance = _distance_bound(plan, SearchIndexRow.latitude, SearchIndexRow.longitude)
+    weekday = plan.today.weekday()
+    days = case(
+        (_day_column("close", weekday) > time_seconds(plan.now.time()), 0),
+        else_=_day_column("next", weekday),
+    )
+    return distance + days * KM_PER_DAY
+
+
+def _count_indexed(session: Session, plan: _Plan) -> int:
+    q = plan.query
+    if q.session_kind:  # needs each session's kind and validity: count from the tables
+        plan.candidates = select(SearchIndexRow.service_id).where(*_index_filters(plan))
+        try:
+            return _count(session, plan)
+        finally:
+            plan.candidates = None
+    if q.location_id is None and q.radius_km is None:
+        query = select(func.count()).where(
+            *_index_filters(plan), SearchIndexRow.first_of_service.is_(True)
+        )
+    else:
+        query = select(func.count(distinct(SearchIndexRow.service_id))).where(*_index_filters(plan))
+    return int(session.scalar(query) or 0)
+
+
 # ---------------------------------------------------------------- exact scores
 
 
@@ -552,6 +681,7 @@ class _Place:
     lon: float | None
     sessions: list[tuple[str, Recurrence]] = field(default_factory=list)
     hours: list[Recurrence] = field(default_factory=list)
+    known_open: bool = False  # open now whatever else is added (open-now searches)
 
 
 @dataclass
@@ -619,8 +749,27 @@ class _Evaluator:
     def load_closures(self, location_ids: Iterable[str | None] = ()) -> None:
         """Fetch every closure in the window once (the table is small: holidays, training days)."""
         if self._closures is None:
-            self._closures = closures_between(self.session, self._first_day, self._last_day)
+            # Plain rows (not ORM objects): closed_days only reads their columns.
+            found = self.session.execute(
+                select(
+                    Closure.id,
+                    Closure.location_id,
+                    Closure.start_date,
+                    Closure.end_date,
+                    Closure.reason,
+                ).where(Closure.start_date <= self._last_day, Closure.end_date >= self._first_day)
+            ).all()
+            self._closures = cast(list[Closure], found)
             self._own = {c.location_id for c in self._closures if c.location_id is not None}
+            # Each location's closures and the all-hub ones, in their original order (so
+            # closed_days picks the same reason for a day two closures share).
+            self._relevant: dict[str | None, list[Closure]] = defaultdict(list)
+            for closure in self._closures:
+                if closure.location_id is None:
+                    for listed in (None, *self._own):
+                        self._relevant[listed].append(closure)
+                else:
+                    self._relevant[closure.location_id].append(closure)
 
     def closed(self, location_id: str | None) -> dict[dt.date, str]:
         """Closed days at a location; locations without their own closures share one entry."""
@@ -628,7 +777,7 @@ class _Evaluator:
         if key not in self._closed:
             assert self._closures is not None
             self._closed[key] = closed_days(
-                self._closures, location_id, self._first_day, self._last_day
+                self._relevant[key], location_id, self._first_day, self._last_day
             )
         return self._closed[key]
 
@@ -667,6 +816,14 @@ class _Evaluator:
             self._running[key] = any(s <= now < e for s, e in spans)
         return self._running[key]
 
+    def is_open(self, place: _Place) -> bool:
+        """Whether a session or the hours of the place are on now (remembered if so)."""
+        place.known_open = any(self.running(r, place.location_id) for _, r in place.sessions) or (
+            not self.plan.query.session_kind
+            and any(self.running(r, place.location_id) for r in place.hours)
+        )
+        return place.known_open
+
     def score(self, service_id: str, places: dict[str | None, _Place]) -> _Scored | None:
         """The service's best place and score, or None if no place passes the session filters."""
         plan = self.plan
@@ -680,14 +837,14 @@ class _Evaluator:
                 distance_term = NO_LOCATION_KM if distance is None else distance
             is_open = False
             if q.open_now:
-                is_open = any(self.running(r, place.location_id) for _, r in place.sessions) or (
-                    not q.session_kind
-                    and any(self.running(r, place.location_id) for r in place.hours)
-                )
+                is_open = place.known_open or self.is_open(place)
                 if not is_open:
                     continue
-            starts = [self.first(rec, place.location_id) for _, rec in place.sessions]
-            next_start = min((s for s in starts if s is not None), default=None)
+            if is_open:  # 0 days whatever the next session (and "next" is recomputed later)
+                next_start = None
+            else:
+                starts = [self.first(rec, place.location_id) for _, rec in place.sessions]
+                next_start = min((s for s in starts if s is not None), default=None)
             if plan.session_filtered and not q.open_now and next_start is None:
                 continue
             if is_open:
@@ -738,19 +895,33 @@ def _occurrence_filter(q: SearchQuery) -> Callable[[dt.datetime, dt.datetime], b
 _ROW_COLUMNS = (Service.id, Location.id, Location.latitude, Location.longitude, *_SCHEDULE_COLUMNS)
 
 
-def _rank_threshold(session: Session, plan: _Plan, evaluator: _Evaluator) -> list[_Scored]:
-    """The first page*page_size services in exact order, via SQL lower bounds (top-k)."""
+def _rank_threshold(
+    session: Session, plan: _Plan, evaluator: _Evaluator, indexed: bool = False
+) -> list[_Scored]:
+    """The first page*page_size services in exact order, via SQL lower bounds (top-k).
+
+    The ordered (service id, lower bound) rows come from the search index when `indexed`
+    (one row per service and place), else from the tables (one per service, place, session).
+    """
     need = plan.query.page * plan.query.page_size
-    lb = _lower_bound(plan).label("lb")
-    ordered = _rows_select(
-        plan, Service.id, lb, sessions_required=bool(plan.query.session_kind)
-    ).order_by(lb, _binary(session, Service.id))
+    if indexed:
+        lb = _index_lower_bound(plan).label("lb")
+        ordered = (
+            select(SearchIndexRow.service_id, lb)
+            .where(*_index_filters(plan))
+            .order_by(lb, _binary(session, SearchIndexRow.service_id))
+        )
+    else:
+        lb = _lower_bound(plan).label("lb")
+        ordered = _rows_select(
+            plan, Service.id, lb, sessions_required=bool(plan.query.session_kind)
+        ).order_by(lb, _binary(session, Service.id))
     known: dict[str, _Scored] = {}
     offset, batch = 0, max(3 * need, need + 30)
     while True:
         rows = session.execute(ordered.limit(batch).offset(offset)).all()
         new_ids = list(dict.fromkeys(r[0] for r in rows if r[0] not in known))
-        known.update(_score_services(session, plan, evaluator, new_ids))
+        known.update(_score_services(session, plan, evaluator, new_ids, indexed))
         ranked = sorted(known.values(), key=lambda s: s.key)
         if len(rows) < batch:
             return ranked
@@ -763,16 +934,24 @@ def _rank_threshold(session: Session, plan: _Plan, evaluator: _Evaluator) -> lis
 
 
 def _score_services(
-    session: Session, plan: _Plan, evaluator: _Evaluator, service_ids: Sequence[str]
+    session: Session,
+    plan: _Plan,
+    evaluator: _Evaluator,
+    service_ids: Sequence[str],
+    indexed: bool = False,
 ) -> dict[str, _Scored]:
     scored: dict[str, _Scored] = {}
     for start in range(0, len(service_ids), 500):
         chunk = service_ids[start : start + 500]
-        rows = session.execute(
-            _rows_select(
-                plan, *_ROW_COLUMNS, sessions_required=bool(plan.query.session_kind)
-            ).where(Service.id.in_(chunk))
-        ).all()
+        rows: Sequence[Any]
+        if indexed:
+            rows = _indexed_place_rows(session, plan, chunk)
+        else:
+            rows = session.execute(
+                _rows_select(
+                    plan, *_ROW_COLUMNS, sessions_required=bool(plan.query.session_kind)
+                ).where(Service.id.in_(chunk))
+            ).all()
         places = _collect(rows)
         evaluator.load_closures(r[1] for r in rows)
         for service_id, service_places in places.items():
@@ -782,18 +961,61 @@ def _score_services(
     return scored
 
 
-def _rank_all(session: Session, plan: _Plan, evaluator: _Evaluator) -> list[_Scored]:
+def _indexed_place_rows(session: Session, plan: _Plan, service_ids: Sequence[str]) -> list[Any]:
+    """The tables' (service, place, session) rows of some services, from the search index.
+
+    Like the tables' LEFT joins: every place passing the filters, with its valid sessions
+    (only places with a session of the kind asked for, if one is).
+    """
+    rows: list[Any] = []
+    if not plan.query.session_kind:
+        place = SearchIndexRow
+        rows += [
+            (*row, None)
+            for row in session.execute(
+                select(place.service_id, place.location_id, place.latitude, place.longitude).where(
+                    *_index_filters(plan), place.service_id.in_(service_ids)
+                )
+            )
+        ]
+    rows += session.execute(
+        _indexed_session_rows(plan).where(SearchSessionRow.service_id.in_(service_ids))
+    ).all()
+    return rows
+
+
+def _indexed_session_rows(plan: _Plan) -> Select[Any]:
+    """The same (service, place, session) rows as the tables' join, from the session index."""
+    row = SearchSessionRow
+    columns: tuple[Any, ...] = (
+        row.service_id,
+        row.location_id,
+        row.latitude,
+        row.longitude,
+        row.schedule_id,
+        *(getattr(row, c.key) for c in _SCHEDULE_COLUMNS[1:]),
+    )
+    return select(*columns).where(*_index_filters(plan, row), *_session_prefilter(plan, row))
+
+
+def _rank_all(
+    session: Session, plan: _Plan, evaluator: _Evaluator, indexed: bool = False
+) -> list[_Scored]:
     """Every candidate scored exactly (queries with day, time or open-now filters)."""
     q = plan.query
     if q.open_now:
-        session_rows = session.execute(
-            _rows_select(plan, *_ROW_COLUMNS, sessions_required=True).where(
+        if indexed:
+            now_rows = _indexed_session_rows(plan).where(_now_prefilter(plan, SearchSessionRow))
+        else:
+            now_rows = _rows_select(plan, *_ROW_COLUMNS, sessions_required=True).where(
                 _now_prefilter(plan, Schedule)
             )
-        ).all()
+        session_rows = session.execute(now_rows).all()
         places = _collect(session_rows)
         hours_rows: list[Any] = []
-        if not q.session_kind:
+        if not q.session_kind and indexed:
+            _add_open_hours(session, plan, places, evaluator)
+        elif not q.session_kind:
             hours = aliased(Schedule)
             hours_query = (
                 select(
@@ -826,6 +1048,7 @@ def _rank_all(session: Session, plan: _Plan, evaluator: _Evaluator) -> list[_Sco
                 )
                 .where(*_service_filters(plan), *_location_filters(plan))
             )
+        if not q.session_kind and not indexed:
             hours_rows = list(session.execute(hours_query).all())
             for service_id, service_places in _collect(hours_rows, hours=True).items():
                 mine = places[service_id]
@@ -836,28 +1059,94 @@ def _rank_all(session: Session, plan: _Plan, evaluator: _Evaluator) -> list[_Sco
                         mine[location_id] = place
         # "Next sessions" for the ranking still come from every session of those places.
         evaluator.load_closures(r[1] for r in [*session_rows, *hours_rows])
-        _add_all_sessions(session, plan, places)
+        _add_all_sessions(session, plan, places, evaluator)
     else:
-        rows = session.execute(_rows_select(plan, *_ROW_COLUMNS, sessions_required=True)).all()
+        query = (
+            _indexed_session_rows(plan)
+            if indexed
+            else _rows_select(plan, *_ROW_COLUMNS, sessions_required=True)
+        )
+        rows = session.execute(query).all()
         evaluator.load_closures(r[1] for r in rows)
         places = _collect(rows)
     scored = [evaluator.score(sid, p) for sid, p in places.items()]
     return sorted((s for s in scored if s is not None), key=lambda s: s.key)
 
 
-def _add_all_sessions(
-    session: Session, plan: _Plan, places: dict[str, dict[str | None, _Place]]
+def _add_open_hours(
+    session: Session,
+    plan: _Plan,
+    places: dict[str, dict[str | None, _Place]],
+    evaluator: _Evaluator,
 ) -> None:
-    """For open-now candidates, load every valid session of their places (for "next")."""
-    pairs = {(sid, lid) for sid, ps in places.items() for lid in ps}
-    if not pairs:
-        return
-    service_ids = list({sid for sid, _ in pairs})
-    rows = session.execute(
-        select(ServiceAtLocation.service_id, ServiceAtLocation.location_id, *_SCHEDULE_COLUMNS)
-        .join(Schedule, Schedule.service_at_location_id == ServiceAtLocation.id)
-        .where(ServiceAtLocation.service_id.in_(service_ids), _validity(plan))
-    ).all()
+    """Add the hours (passing the open-now prefilter) of each candidate's places.
+
+    The same places and hours as joining service, place and hours in the tables: the hours
+    of the places first (few), then the index rows of the services at those places.
+    """
+    hours_query = select(Schedule.location_id, *_SCHEDULE_COLUMNS).where(
+        Schedule.service_at_location_id.is_(None),
+        Schedule.location_id.is_not(None),
+        _now_prefilter(plan, Schedule),
+    )
+    near = _place_filters(plan, Location.id, Location.latitude, Location.longitude)
+    if near:  # rows copy their place's coordinates, so these are the same places
+        hours_query = hours_query.where(Schedule.location_id.in_(select(Location.id).where(*near)))
+    by_location: dict[str | None, list[Recurrence]] = defaultdict(list)
+    for row in session.execute(hours_query):
+        by_location[row[0]].append(_rec(row, 1))
+    location_ids = sorted(loc for loc in by_location if loc is not None)
+    evaluator.load_closures()
+    hours_open: dict[str | None, bool] = {
+        loc: any(evaluator.running(r, loc) for r in by_location[loc]) for loc in location_ids
+    }
+    row_type = SearchIndexRow
+    for start in range(0, len(location_ids), 500):
+        chunk = location_ids[start : start + 500]
+        for service_id, location_id, lat, lon in session.execute(
+            select(
+                row_type.service_id, row_type.location_id, row_type.latitude, row_type.longitude
+            ).where(*_index_filters(plan), row_type.location_id.in_(chunk))
+        ):
+            mine = places[service_id]
+            place = mine.get(location_id)
+            if place is None:
+                place = mine[location_id] = _Place(location_id, lat, lon)
+            place.hours.extend(by_location[location_id])
+            if hours_open[location_id]:  # the place is open whatever its sessions
+                place.known_open = True
+
+
+def _add_all_sessions(
+    session: Session,
+    plan: _Plan,
+    places: dict[str, dict[str | None, _Place]],
+    evaluator: _Evaluator,
+) -> None:
+    """For open-now candidates, load every valid session of their places.
+
+    Only places not already open need them: another session may be running now although
+    the prefilter missed it (one that started yesterday evening). For open places the
+    extra sessions could only change the next start, which open-now scores ignore.
+    """
+    service_ids = sorted(
+        {
+            sid
+            for sid, ps in places.items()
+            for p in ps.values()
+            if not (p.known_open or evaluator.is_open(p))
+        }
+    )
+    rows: list[Any] = []
+    for start in range(0, len(service_ids), 500):
+        rows += session.execute(
+            select(ServiceAtLocation.service_id, ServiceAtLocation.location_id, *_SCHEDULE_COLUMNS)
+            .join(Schedule, Schedule.service_at_location_id == ServiceAtLocation.id)
+            .where(
+                ServiceAtLocation.service_id.in_(service_ids[start : start + 500]),
+                _validity(plan),
+            )
+        ).all()
     for row in rows:
         place = places.get(row[0], {}).get(row[1])
         if place is None:
@@ -902,12 +1191,13 @@ def search_services(
     """
     plan = _plan(session, query, now)
     evaluator = _Evaluator(session, plan)
+    indexed = USE_SEARCH_INDEX and has_search_index(session)
     if plan.session_filtered:
-        ranked = _rank_all(session, plan, evaluator)
+        ranked = _rank_all(session, plan, evaluator, indexed)
         total = len(ranked)
     else:
-        ranked = _rank_threshold(session, plan, evaluator)
-        total = _count(session, plan)
+        ranked = _rank_threshold(session, plan, evaluator, indexed)
+        total = _count_indexed(session, plan) if indexed else _count(session, plan)
     first = (query.page - 1) * query.page_size
     page = ranked[first : first + query.page_size]
     return SearchPage(

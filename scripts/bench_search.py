@@ -6,9 +6,11 @@
 Generates N synthetic services (taxonomy links, locations spread over a 30 km area, ages,
 languages, weekly/fortnightly/monthly sessions, hub opening hours and closures) into a fresh
 SQLite file under var/bench/ and, when a PostgreSQL URL is given (or TEST_POSTGRES_URL is
-set), into PostgreSQL (schema dropped and re-created, then migrated). Then runs the same
-queries of each type against each, and writes the "## Directory search" section of
-docs/benchmarks.md.
+set), into PostgreSQL (schema dropped and re-created, then migrated). The rows are
+bulk-inserted with Core statements, which bypass the ORM's search-index upkeep, so the
+search index is then rebuilt with `refresh_search_index` (timed separately). Then runs the
+same queries of each type against each, and writes the "## Directory search" section of
+docs/benchmarks.md, with the machine, its load average and the command.
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ from directory.models import (  # noqa: E402
     TaxonomyTerm,
 )
 from directory.search import SearchQuery, search_services  # noqa: E402
+from directory.search_index import refresh_search_index  # noqa: E402
 
 LONDON = ZoneInfo("Europe/London")
 CENTRE = (53.70, -1.90)
@@ -278,8 +281,22 @@ def generate(engine: Engine, n: int, seed: int = 42) -> dict[str, Any]:
     with engine.connect() as conn:
         conn.execute(text("ANALYZE"))
         conn.commit()
+    started = time.perf_counter()
+    with engine.begin() as conn:
+        index_rows = refresh_search_index(conn)
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as conn:
+            conn.execute(text("ANALYZE"))
+            conn.commit()
+    index_seconds = time.perf_counter() - started
     counts = {m.__tablename__: len(r) for m, r in rows.items()}
-    return {"postcodes": postcodes, "topics": codes, "counts": counts}
+    counts["search index rows"] = index_rows
+    return {
+        "postcodes": postcodes,
+        "topics": codes,
+        "counts": counts,
+        "index_seconds": index_seconds,
+    }
 
 
 def _schedule(
@@ -392,6 +409,15 @@ def prepare_postgres(url: str) -> Engine:
     return engine
 
 
+def load_average() -> str:
+    """The 1/5/15-minute load averages (other jobs on the machine skew the figures)."""
+    try:
+        one, five, fifteen = os.getloadavg()
+    except OSError:
+        return "unknown"
+    return f"{one:.2f} / {five:.2f} / {fifteen:.2f}"
+
+
 def machine() -> str:
     cpu = "unknown CPU"
     try:
@@ -412,13 +438,19 @@ def machine() -> str:
 
 
 def write_docs(
-    table: list[tuple[str, int, str, dict[str, float]]], command: str, notes: str
+    table: list[tuple[str, int, str, dict[str, float]]],
+    command: str,
+    notes: str,
+    loads: tuple[str, str] = ("unknown", "unknown"),
+    minutes: float = 0.0,
 ) -> None:
     """Write or replace the "## Directory search" section of docs/benchmarks.md."""
     lines = [
         SECTION,
         "",
         f"Measured {dt.date.today().isoformat()} on {machine()}.",
+        f"Load average (1 / 5 / 15 min) {loads[0]} at the start and {loads[1]} at the end",
+        f"(other jobs share the machine); the whole run took {minutes:.1f} minutes.",
         "",
         f"Command: `{command}`",
         "",
@@ -466,6 +498,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         print("No PostgreSQL URL (--postgres-url or TEST_POSTGRES_URL): SQLite only.")
     table = []
+    load_at_start, run_started = load_average(), time.perf_counter()
     for n in sizes:
         for backend, prepare in backends:
             engine = prepare(n)
@@ -473,7 +506,8 @@ def main(argv: list[str] | None = None) -> int:
             info = generate(engine, n)
             print(
                 f"{backend}, {n:,} services: loaded {info['counts']} in "
-                f"{time.perf_counter() - started:.1f} s",
+                f"{time.perf_counter() - started:.1f} s (search index "
+                f"{info['index_seconds']:.1f} s of it); load average {load_average()}",
                 flush=True,
             )
             for kind, result in run(engine, info, args.queries).items():
@@ -487,7 +521,13 @@ def main(argv: list[str] | None = None) -> int:
         shown.append(arg if "://" not in arg else "postgresql+psycopg://…")
     command = ".venv/bin/python scripts/bench_search.py " + " ".join(shown)
     if not args.no_docs:
-        write_docs(table, command.strip(), args.notes)
+        write_docs(
+            table,
+            command.strip(),
+            args.notes,
+            (load_at_start, load_average()),
+            (time.perf_counter() - run_started) / 60,
+        )
         print("Written to docs/benchmarks.md")
     return 0
 

@@ -56,3 +56,6 @@ def configure_logging() -> None:
     handler.addFilter(RedactingFilter())
     root.addHandler(handler)
     root.setLevel(get_settings().log_level)
+    # httpx logs every request at INFO (health probes, Rasa calls): noise, and URLs can carry
+    # query strings a parent typed.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
