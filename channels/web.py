@@ -5,12 +5,13 @@ Run with `uvicorn channels.web:create_app --factory`.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from channels import health
+from channels import health, language, safeguarding
 from channels.pipeline import Gate
 from channels.rasa_client import RasaClient
 from channels.webchat import api as webchat_api
@@ -24,6 +25,9 @@ from directory.core.logging import configure_logging
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings = get_settings()
+    # Build the safeguarding matcher and the language models before the first parent writes.
+    await asyncio.to_thread(safeguarding.warm_up)
+    await asyncio.to_thread(language.warm_up)
     rasa = RasaClient(settings.rasa_url, settings.rasa_timeout_s)
     app.state.gate = Gate(rasa, get_sessionmaker())
     yield

@@ -1,42 +1,72 @@
-"""A small trained classifier that catches disclosures the lexicon has no phrase for.
+"""A trained classifier that catches disclosures the lexicon has no phrase for.
 
-Features are character n-grams (2–5, within words, as scikit-learn's `char_wb`) plus words
-and word pairs of the folded text, so typos, mixed scripts and Roman Urdu/Punjabi still share
-features with the training examples. The model is a one-vs-"none" naive Bayes log-count
-ratio per category (as in NBSVM), averaged over the features of a window of words; the
-message's score is its best window, so a disclosure at the end of a long message still
-counts. Pure Python: it trains from `training.yml` in well under a second at first use and
-needs no extra package.
+Data: `training.yml` (`{language: {category: [text, ...]}}`) plus the larger corpus in
+`training_corpus/<lang>.yml` (a list of `{text, category}`), both with hard negatives
+(category `none`). `tests/safeguarding/heldout*.yml` and `validation.yml` are never read here.
 
-The decision threshold is chosen on a validation split of `training.yml` (every fourth
-example of each language and category): the lowest threshold whose false alarms on the
-validation negatives stay within `MAX_VALIDATION_FALSE_ALARMS`. `tests/safeguarding/
-heldout.yml` is never read here.
+Features (over the folded text with harmless lexicon phrases blanked out): words, word
+pairs and character 2–5-grams within space-padded words (as scikit-learn's `char_wb`),
+hashed with CRC-32 into `2**HASH_BITS` buckets, binary, L2-normalised. Typos, missing
+accents, mixed scripts and Roman Urdu/Punjabi still share many character n-grams with the
+training examples.
+
+Model: multinomial logistic regression over the seven categories and "none", class-balanced,
+L2-regularised, trained with full-batch Adam in numpy (no extra package). The risk score of
+a text is 1 - P(none), taken over the whole text and over windows of `_WINDOW` words, so a
+disclosure in the middle of a long message still counts; the category is the likeliest one.
+
+Threshold: chosen on a held-back split of the training data (every fifth example of each
+language and category): the lowest one whose false alarms on the held-back negatives stay
+within `MAX_VALIDATION_FALSE_ALARMS`. The model is then refitted on everything.
+
+Cache: training takes several seconds, so the weights and threshold are saved to
+`var/safeguarding-model.npz`, keyed by a hash of the training files, the lexicons (their
+negatives shape the text the model sees) and this module's and `normalise.py`'s source. Any
+change rebuilds it; loading the cache takes a few milliseconds. Never commit the cache.
 """
 
 from __future__ import annotations
 
+import hashlib
 import itertools
+import logging
 import math
+import os
+import tempfile
+import zlib
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import yaml
 
-from channels.safeguarding.lexicon import CATEGORIES, mask_folded
+from channels.safeguarding.lexicon import CATEGORIES, LEXICON_DIR, mask_folded
 from channels.safeguarding.normalise import fold, plain
 
-TRAINING_FILE = Path(__file__).resolve().parent / "training.yml"
+logger = logging.getLogger(__name__)
+
+_HERE = Path(__file__).resolve().parent
+TRAINING_FILE = _HERE / "training.yml"
+CORPUS_DIR = _HERE / "training_corpus"
+CACHE_FILE = Path(
+    os.environ.get("SAFEGUARDING_MODEL_CACHE", _HERE.parents[1] / "var" / "safeguarding-model.npz")
+)
 NONE = "none"
-MAX_VALIDATION_FALSE_ALARMS = 0.02
-_SMOOTHING = 0.5
-_WINDOW = 8
-_STRIDE = 3
-_MIN_FEATURES = 8
+CLASSES = (*CATEGORIES, NONE)
+MAX_VALIDATION_FALSE_ALARMS = 0.01
+HASH_BITS = 18
+_MASK = (1 << HASH_BITS) - 1
+_WINDOW = 12
+_STRIDE = 4
+_L2 = 2e-5
+_STEPS = 220
+_LEARNING_RATE = 0.08
+_HOLD_OUT_EVERY = 5
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -48,17 +78,36 @@ class Example:
     category: str
 
 
+def _check_category(category: str) -> str:
+    if category != NONE and category not in CATEGORIES:
+        raise ValueError(f"unknown category in training data: {category}")
+    return category
+
+
 def load_examples(path: Path = TRAINING_FILE) -> list[Example]:
-    """The training examples: `{language: {category: [text, ...]}}` in the YAML file."""
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader) or {}
+    """Examples from a `{language: {category: [text, ...]}}` YAML file."""
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER) or {}
     examples: list[Example] = []
     for language, categories in data.items():
         for category, texts in (categories or {}).items():
-            if category != NONE and category not in CATEGORIES:
-                raise ValueError(f"unknown category in training data: {category}")
+            _check_category(str(category))
             examples.extend(Example(str(t), str(language), str(category)) for t in texts or [])
     return examples
+
+
+def load_corpus(directory: Path = CORPUS_DIR) -> list[Example]:
+    """Examples from `training_corpus/<lang>.yml` (each a list of `{text, category}`)."""
+    examples: list[Example] = []
+    for path in sorted(directory.glob("*.yml")):
+        for item in yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER) or []:
+            category = _check_category(str(item["category"]))
+            examples.append(Example(str(item["text"]), path.stem, category))
+    return examples
+
+
+def load_training() -> list[Example]:
+    """Everything the classifier learns from: `training.yml` and the corpus."""
+    return load_examples(TRAINING_FILE) + load_corpus(CORPUS_DIR)
 
 
 def prepare(text: str) -> str:
@@ -66,138 +115,302 @@ def prepare(text: str) -> str:
     return mask_folded(fold(plain(text)))
 
 
-def word_features(word: str) -> list[str]:
-    """Character 2–5-grams of one space-padded word, and the word itself."""
+def _hash(feature: str) -> int:
+    return zlib.crc32(feature.encode("utf-8")) & _MASK
+
+
+@lru_cache(maxsize=65536)
+def word_indices(word: str) -> tuple[int, ...]:
+    """Hashed character 2–5-grams of one space-padded word, and the word itself."""
     padded = f" {word} "
-    found = [padded[i : i + n] for n in range(2, 6) for i in range(len(padded) - n + 1)]
-    found.append("w:" + word)
-    return found
+    grams = {padded[i : i + n] for n in range(2, 6) for i in range(len(padded) - n + 1)}
+    return (*(_hash("c:" + g) for g in grams), _hash("w:" + word))
 
 
-def features(words: Sequence[str]) -> set[str]:
-    """Character 2–5-grams within words, words and word pairs."""
-    found: set[str] = set()
+def _pair_index(first: str, second: str) -> int:
+    return _hash(f"b:{first} {second}")
+
+
+def text_indices(words: Sequence[str]) -> np.ndarray:
+    """The distinct hashed features of a sequence of words."""
+    found: list[int] = []
     for word in words:
-        found.update(word_features(word))
-    for first, second in itertools.pairwise(words):
-        found.add(f"b:{first} {second}")
-    return found
+        found.extend(word_indices(word))
+    found.extend(_pair_index(a, b) for a, b in itertools.pairwise(words))
+    return np.unique(np.asarray(found, dtype=np.int64))
 
 
 def window_bounds(count: int) -> Iterable[tuple[int, int]]:
-    """(start, stop) of overlapping windows of words (the whole text when it is short)."""
-    if count <= _WINDOW + 2:
-        yield 0, count
+    """(start, stop) of the whole text and, when it is long, overlapping word windows."""
+    yield 0, count
+    if count <= _WINDOW + _STRIDE:
         return
     for start in range(0, count - _WINDOW + _STRIDE, _STRIDE):
         yield start, min(start + _WINDOW, count)
 
 
+def _softmax(logits: np.ndarray) -> np.ndarray:
+    shifted = logits - logits.max(axis=-1, keepdims=True)
+    exp = np.exp(shifted)
+    return exp / exp.sum(axis=-1, keepdims=True)
+
+
 class Model:
-    """Per-category log-count ratios against "none", and a decision threshold."""
+    """Hashed-feature weights per class, a bias, and a decision threshold on the risk."""
 
-    def __init__(self, labelled: Sequence[tuple[str, set[str]]]) -> None:
-        doc_freq: dict[str, Counter[str]] = {c: Counter() for c in (*CATEGORIES, NONE)}
-        for category, feats in labelled:
-            doc_freq[category].update(feats)
-        self.categories = tuple(c for c in CATEGORIES if doc_freq[c])
-        vocabulary = list(dict.fromkeys(f for counts in doc_freq.values() for f in counts))
-        self.index = {f: i for i, f in enumerate(vocabulary)}
-        none = self._counts(doc_freq[NONE], len(vocabulary))
-        log_none = np.log((none + _SMOOTHING) / (none.sum() + 1.0))
-        columns = []
-        for category in self.categories:
-            own = self._counts(doc_freq[category], len(vocabulary))
-            column = np.log((own + _SMOOTHING) / (own.sum() + 1.0)) - log_none
-            column[(own == 0) & (none == 0)] = 0.0
-            columns.append(column)
-        self.matrix = np.stack(columns, axis=1) if columns else np.zeros((len(vocabulary), 0))
-        self.threshold = 0.0
+    def __init__(self, weights: np.ndarray, bias: np.ndarray, threshold: float = 0.5) -> None:
+        self.weights = weights  # (2**HASH_BITS, len(CLASSES)), float32
+        self.bias = bias
+        self.threshold = threshold
+        self.categories = CATEGORIES
 
-    def _counts(self, counts: Counter[str], size: int) -> np.ndarray:
-        """Document frequencies as a vector over the vocabulary."""
-        vector = np.zeros(size, dtype=np.float64)
-        if counts:
-            vector[[self.index[f] for f in counts]] = list(counts.values())
-        return vector
-
-    def _vector(self, feats: Iterable[str]) -> tuple[np.ndarray, int]:
-        rows = [self.index[f] for f in feats if f in self.index]
-        count = len(rows) + sum(1 for f in feats if f not in self.index)
-        return self.matrix[rows].sum(axis=0), count
+    def _probabilities(self, indices: np.ndarray) -> np.ndarray:
+        if not len(indices):
+            return _softmax(self.bias.astype(np.float64))
+        logits = self.weights[indices].sum(axis=0, dtype=np.float64) / math.sqrt(len(indices))
+        return _softmax(logits + self.bias)
 
     def score(self, prepared: str) -> tuple[str, float]:
-        """The likeliest category and its raw score (best window of words)."""
+        """The likeliest category and the risk (1 - P(none)) of the riskiest window."""
         words = prepared.split()
-        if not words or not self.categories:
-            return NONE, -math.inf
-        cache: dict[str, tuple[np.ndarray, int]] = {}
-        word_vectors = []
-        for word in words:
-            if word not in cache:
-                cache[word] = self._vector(word_features(word))
-            word_vectors.append(cache[word])
-        pair_vectors = [self._vector([f"b:{a} {b}"]) for a, b in itertools.pairwise(words)]
-        best: tuple[str, float] = (NONE, -math.inf)
+        if not words:
+            return NONE, 0.0
+        best: tuple[str, float] = (NONE, -1.0)
         for start, stop in window_bounds(len(words)):
-            parts = word_vectors[start:stop] + pair_vectors[start : stop - 1]
-            total = np.sum([v for v, _ in parts], axis=0)
-            denominator = max(sum(n for _, n in parts), _MIN_FEATURES)
-            column = int(np.argmax(total))
-            value = float(total[column]) / denominator
-            if value > best[1]:
-                best = (self.categories[column], value)
+            probabilities = self._probabilities(text_indices(words[start:stop]))
+            risk = 1.0 - float(probabilities[-1])
+            if risk > best[1]:
+                best = (CATEGORIES[int(np.argmax(probabilities[:-1]))], risk)
         return best
 
     def classify(self, prepared: str) -> tuple[str, float] | None:
-        """(category, probability-like score, 0.5 at the threshold) or None; see `prepare`."""
-        category, raw = self.score(prepared)
-        if raw < self.threshold:
+        """(category, score, 0.5 at the threshold) or None; `prepared` as from `prepare`."""
+        category, risk = self.score(prepared)
+        if risk < self.threshold:
             return None
-        return category, 1.0 / (1.0 + math.exp(-8.0 * (raw - self.threshold)))
+        return category, 1.0 / (1.0 + math.exp(-4.0 * (_logit(risk) - _logit(self.threshold))))
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-9), 1 - 1e-9)
+    return math.log(p / (1 - p))
+
+
+def fit(texts: Sequence[str], labels: Sequence[str]) -> Model:
+    """Class-balanced multinomial logistic regression on prepared texts (full-batch Adam)."""
+    rows = [text_indices(t.split()) for t in texts]
+    y = np.array([CLASSES.index(label) for label in labels])
+    counts = np.bincount(y, minlength=len(CLASSES)).astype(np.float64)
+    class_weight = np.where(counts > 0, len(y) / (len(CLASSES) * np.maximum(counts, 1)), 0.0)
+    sample_weight = class_weight[y] / len(y)
+    # Compact the columns that occur, as a CSR matrix with values 1/sqrt(n).
+    lengths = np.array([len(r) for r in rows])
+    columns_all = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
+    used, columns = np.unique(columns_all, return_inverse=True)
+    values = np.repeat(1.0 / np.sqrt(np.maximum(lengths, 1)), lengths).astype(np.float32)
+    row_of = np.repeat(np.arange(len(rows)), lengths)
+    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
+    nonempty = lengths > 0
+    order = np.argsort(columns, kind="stable")
+    col_sorted = columns[order]
+    col_starts = np.flatnonzero(np.r_[True, col_sorted[1:] != col_sorted[:-1]])
+    col_ids = col_sorted[col_starts]
+    k = len(CLASSES)
+    w = np.zeros((len(used), k), dtype=np.float32)
+    b = np.zeros(k, dtype=np.float32)
+    target = np.eye(k, dtype=np.float32)[y]
+    m_w = np.zeros_like(w)
+    v_w = np.zeros_like(w)
+    m_b = np.zeros_like(b)
+    v_b = np.zeros_like(b)
+    beta1, beta2, eps = 0.9, 0.999, 1e-8
+    sw = sample_weight.astype(np.float32)[:, None]
+    for step in range(1, _STEPS + 1):
+        logits = np.zeros((len(rows), k), dtype=np.float32)
+        contributions = w[columns] * values[:, None]
+        logits[nonempty] = np.add.reduceat(contributions, starts[nonempty], axis=0)
+        probabilities = _softmax(logits + b)
+        error = (probabilities - target) * sw
+        per_nnz = error[row_of] * values[:, None]
+        grad_w = np.zeros_like(w)
+        grad_w[col_ids] = np.add.reduceat(per_nnz[order], col_starts, axis=0)
+        grad_w += _L2 * w
+        grad_b = error.sum(axis=0)
+        lr = _LEARNING_RATE * min(1.0, step / 10)
+        for param, grad, m, v in ((w, grad_w, m_w, v_w), (b, grad_b, m_b, v_b)):
+            m *= beta1
+            m += (1 - beta1) * grad
+            v *= beta2
+            v += (1 - beta2) * grad * grad
+            param -= lr * (m / (1 - beta1**step)) / (np.sqrt(v / (1 - beta2**step)) + eps)
+    weights = np.zeros((1 << HASH_BITS, k), dtype=np.float32)
+    weights[used] = w
+    return Model(weights, b.astype(np.float64))
 
 
 def split(examples: Sequence[Example]) -> tuple[list[Example], list[Example]]:
-    """Deterministic split: every fourth example of each (language, category) validates."""
+    """Deterministic split: every fifth example of each (language, category) is held back."""
     seen: Counter[tuple[str, str]] = Counter()
-    train: list[Example] = []
-    validation: list[Example] = []
+    train_part: list[Example] = []
+    held_back: list[Example] = []
     for example in examples:
         key = (example.language, example.category)
-        (validation if seen[key] % 4 == 3 else train).append(example)
+        bucket = held_back if seen[key] % _HOLD_OUT_EVERY == _HOLD_OUT_EVERY - 1 else train_part
+        bucket.append(example)
         seen[key] += 1
-    return train, validation
+    return train_part, held_back
 
 
-def choose_threshold(model: Model, validation: Sequence[tuple[str, str]]) -> float:
-    """The lowest threshold whose validation false alarms stay within the allowed rate.
+def choose_threshold(model: Model, held_back: Sequence[tuple[str, str]]) -> float:
+    """The lowest risk threshold whose held-back false alarms stay within the allowed rate.
 
-    `validation` holds (category, prepared text) pairs.
+    `held_back` holds (category, prepared text) pairs.
     """
     negatives = sorted(
-        (model.score(text)[1] for category, text in validation if category == NONE),
+        (model.score(text)[1] for category, text in held_back if category == NONE),
         reverse=True,
     )
-    allowed = int(MAX_VALIDATION_FALSE_ALARMS * len(negatives))
     if not negatives:
-        return 0.0
-    # Just above the (allowed+1)-th highest negative score.
-    return negatives[min(allowed, len(negatives) - 1)] + 1e-6
+        return 0.5
+    allowed = int(MAX_VALIDATION_FALSE_ALARMS * len(negatives))
+    # Just above the (allowed+1)-th highest negative score; never below 0.05.
+    return max(negatives[min(allowed, len(negatives) - 1)] + 1e-6, 0.05)
 
 
 def train(examples: Sequence[Example]) -> Model:
-    """Choose the threshold on a validation split, then fit on every example."""
-    prepared = {e.text: prepare(e.text) for e in examples}
-    train_part, validation = split(examples)
-    labelled = {e.text: (e.category, features(prepared[e.text].split())) for e in examples}
-    first = Model([labelled[e.text] for e in train_part])
-    threshold = choose_threshold(first, [(e.category, prepared[e.text]) for e in validation])
-    model = Model(list(labelled.values()))
+    """Choose the threshold on a held-back split, then fit on every example."""
+    prepared = [prepare(e.text) for e in examples]
+    by_id = {id(e): p for e, p in zip(examples, prepared, strict=True)}
+    train_part, held_back = split(examples)
+    first = fit([by_id[id(e)] for e in train_part], [e.category for e in train_part])
+    threshold = choose_threshold(first, [(e.category, by_id[id(e)]) for e in held_back])
+    model = fit(prepared, [e.category for e in examples])
     model.threshold = threshold
     return model
 
 
+def data_key() -> str:
+    """Hash of everything the trained model depends on (data, lexicons, code)."""
+    digest = hashlib.sha256()
+    files = [
+        TRAINING_FILE,
+        *sorted(CORPUS_DIR.glob("*.yml")),
+        *sorted(LEXICON_DIR.glob("*.yml")),
+        _HERE / "normalise.py",
+        Path(__file__).resolve(),
+    ]
+    for path in files:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _load_cache(key: str, path: Path) -> Model | None:
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            if str(data["key"]) != key:
+                return None
+            return Model(data["weights"], data["bias"], float(data["threshold"]))
+    except (OSError, KeyError, ValueError):
+        return None
+
+
+def _save_cache(model: Model, key: str, path: Path) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        arrays: dict[str, Any] = {
+            "key": np.array(key),
+            "weights": model.weights,
+            "bias": model.bias,
+            "threshold": np.array(model.threshold),
+        }
+        with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".npz", delete=False) as tmp:
+            np.savez(tmp, **arrays)
+        os.chmod(tmp.name, 0o644)
+        os.replace(tmp.name, path)
+    except OSError as error:  # a read-only deployment just retrains at each start
+        logger.warning("Could not cache the safeguarding model (%s)", type(error).__name__)
+
+
 @lru_cache(maxsize=1)
 def get_model() -> Model:
-    """The classifier trained from `training.yml`, built on first use."""
-    return train(load_examples())
+    """The classifier: from the cache if the data is unchanged, else trained (and cached)."""
+    key = data_key()
+    model = _load_cache(key, CACHE_FILE)
+    if model is None:
+        model = train(load_training())
+        _save_cache(model, key, CACHE_FILE)
+    return model
+
+
+def cross_validate(examples: Sequence[Example], folds: int = 5) -> dict[str, dict[str, float]]:
+    """Out-of-fold recall and false alarms per language (folds stratified by language+category).
+
+    One threshold for all languages: the one giving at most `MAX_VALIDATION_FALSE_ALARMS`
+    false alarms over all out-of-fold negatives.
+    """
+    seen: Counter[tuple[str, str]] = Counter()
+    fold_of: list[int] = []
+    for example in examples:
+        key = (example.language, example.category)
+        fold_of.append(seen[key] % folds)
+        seen[key] += 1
+    prepared = [prepare(e.text) for e in examples]
+    risks = [0.0] * len(examples)
+    right = [False] * len(examples)
+    for k in range(folds):
+        inside = [i for i, f in enumerate(fold_of) if f != k]
+        model = fit([prepared[i] for i in inside], [examples[i].category for i in inside])
+        for i, f in enumerate(fold_of):
+            if f == k:
+                category, risks[i] = model.score(prepared[i])
+                right[i] = category == examples[i].category
+    negatives = sorted((r for e, r in zip(examples, risks, strict=True) if e.category == NONE))
+    negatives.reverse()
+    allowed = int(MAX_VALIDATION_FALSE_ALARMS * len(negatives))
+    threshold = negatives[min(allowed, len(negatives) - 1)]
+    table: dict[str, dict[str, float]] = {}
+    for language in dict.fromkeys(e.language for e in examples):
+        rows = [i for i, e in enumerate(examples) if e.language == language]
+        pos = [i for i in rows if examples[i].category != NONE]
+        neg = [i for i in rows if examples[i].category == NONE]
+        caught = [i for i in pos if risks[i] > threshold]
+        table[language] = {
+            "disclosures": len(pos),
+            "recall": len(caught) / max(len(pos), 1),
+            "right_category": sum(right[i] for i in caught) / max(len(pos), 1),
+            "negatives": len(neg),
+            "false_alarms": sum(risks[i] > threshold for i in neg) / max(len(neg), 1),
+        }
+    table["all"] = {"threshold": threshold}
+    return table
+
+
+def main() -> None:
+    """`python -m channels.safeguarding.classifier [--cv]`: build the cache, or cross-validate."""
+    import argparse
+    import time
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cv", action="store_true", help="5-fold cross-validation per language")
+    args = parser.parse_args()
+    start = time.perf_counter()
+    if not args.cv:
+        model = get_model()
+        print(f"threshold {model.threshold:.3f}; {time.perf_counter() - start:.2f} s")
+        return
+    table = cross_validate(load_training())
+    threshold = table.pop("all")["threshold"]
+    print(f"threshold {threshold:.3f} ({MAX_VALIDATION_FALSE_ALARMS:.0%} false alarms out of fold)")
+    print("| lang | recall | right category | false alarms |")
+    print("|---|---|---|---|")
+    for language, row in table.items():
+        print(
+            f"| {language} | {row['recall']:.2f} (n={row['disclosures']:.0f}) | "
+            f"{row['right_category']:.2f} | {row['false_alarms']:.2f} (n={row['negatives']:.0f}) |"
+        )
+    print(f"{time.perf_counter() - start:.0f} s")
+
+
+if __name__ == "__main__":
+    main()

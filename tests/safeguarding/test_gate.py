@@ -298,3 +298,42 @@ def test_validation_set_regression_guard() -> None:
     assert len(tallies) == 10
     assert caught / disclosures >= 0.95
     assert alarms / negatives <= 0.02
+
+
+def test_training_corpus_covers_every_language_and_category() -> None:
+    corpus = classifier.load_corpus()
+    for language in LANGUAGES:
+        rows = [e for e in corpus if e.language == language]
+        disclosures = [e for e in rows if e.category != classifier.NONE]
+        least = 250 if language == "en" else 120
+        assert len(disclosures) >= least, language
+        assert len(rows) - len(disclosures) >= least, language
+        for category in safeguarding.CATEGORIES:
+            assert sum(e.category == category for e in disclosures) >= 15, (language, category)
+        header = (classifier.CORPUS_DIR / f"{language}.yml").read_text(encoding="utf-8")[:300]
+        assert "needs native review" in header
+
+
+def test_model_cache_round_trip_and_key(tmp_path: object) -> None:
+    from pathlib import Path
+
+    assert isinstance(tmp_path, Path)
+    model = classifier.get_model()
+    path = tmp_path / "model.npz"
+    classifier._save_cache(model, "key-1", path)
+    loaded = classifier._load_cache("key-1", path)
+    assert loaded is not None and loaded.threshold == model.threshold
+    assert classifier._load_cache("key-2", path) is None  # changed data: rebuild
+    assert classifier._load_cache("key-1", tmp_path / "missing.npz") is None
+    assert len(classifier.data_key()) == 64
+
+
+def test_check_is_fast_for_a_normal_message() -> None:
+    import time
+
+    safeguarding.warm_up()
+    text = "hi, what time is the stay and play on tuesday and can i bring my sister's baby"
+    start = time.perf_counter()
+    for _ in range(50):
+        safeguarding.check(text)
+    assert (time.perf_counter() - start) / 50 < 0.005
