@@ -52,6 +52,12 @@ logger = logging.getLogger(__name__)
 _HERE = Path(__file__).resolve().parent
 TRAINING_FILE = _HERE / "training.yml"
 CORPUS_DIR = _HERE / "training_corpus"
+# Ordinary parent messages (the NLU training data) teach the classifier what everyday traffic
+# looks like, so "he won't go to bed before 11" or "nahi nahi" do not raise a 999 reply.
+NLU_DIR = _HERE.parents[1] / "data" / "nlu"
+# Topic questions about abuse are answered normally by design, but some read close to a
+# disclosure: they are left out rather than taught as "none".
+_NOT_ORDINARY_INTENTS = frozenset({"domestic_abuse"})
 CACHE_FILE = Path(
     os.environ.get("SAFEGUARDING_MODEL_CACHE", _HERE.parents[1] / "var" / "safeguarding-model.npz")
 )
@@ -76,6 +82,7 @@ class Example:
     text: str
     language: str
     category: str
+    ordinary: bool = False  # an everyday message from the NLU data (category "none")
 
 
 def _check_category(category: str) -> str:
@@ -105,9 +112,24 @@ def load_corpus(directory: Path = CORPUS_DIR) -> list[Example]:
     return examples
 
 
+def load_ordinary_messages(directory: Path = NLU_DIR) -> list[Example]:
+    """Everyday parent messages from the NLU training data, labelled `none`."""
+    examples: list[Example] = []
+    for path in sorted(directory.glob("*/*.yml")):
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER) or {}
+        for item in data.get("nlu") or []:
+            if "intent" not in item or item["intent"] in _NOT_ORDINARY_INTENTS:
+                continue
+            for line in str(item.get("examples", "")).splitlines():
+                text = line.strip().removeprefix("- ").strip()
+                if text:
+                    examples.append(Example(text, path.parent.name, NONE, ordinary=True))
+    return examples
+
+
 def load_training() -> list[Example]:
-    """Everything the classifier learns from: `training.yml` and the corpus."""
-    return load_examples(TRAINING_FILE) + load_corpus(CORPUS_DIR)
+    """Everything the classifier learns from: `training.yml`, the corpus, ordinary messages."""
+    return load_examples(TRAINING_FILE) + load_corpus(CORPUS_DIR) + load_ordinary_messages()
 
 
 def prepare(text: str) -> str:
@@ -196,13 +218,24 @@ def _logit(p: float) -> float:
     return math.log(p / (1 - p))
 
 
-def fit(texts: Sequence[str], labels: Sequence[str]) -> Model:
-    """Class-balanced multinomial logistic regression on prepared texts (full-batch Adam)."""
+def fit(
+    texts: Sequence[str], labels: Sequence[str], example_weights: Sequence[float] | None = None
+) -> Model:
+    """Class-balanced multinomial logistic regression on prepared texts (full-batch Adam).
+
+    `example_weights` scale single examples (ordinary messages count less than curated ones).
+    """
     rows = [text_indices(t.split()) for t in texts]
     y = np.array([CLASSES.index(label) for label in labels])
-    counts = np.bincount(y, minlength=len(CLASSES)).astype(np.float64)
-    class_weight = np.where(counts > 0, len(y) / (len(CLASSES) * np.maximum(counts, 1)), 0.0)
-    sample_weight = class_weight[y] / len(y)
+    extra = (
+        np.ones(len(y))
+        if example_weights is None
+        else np.asarray(example_weights, dtype=np.float64)
+    )
+    counts = np.bincount(y, weights=extra, minlength=len(CLASSES)).astype(np.float64)
+    total = float(extra.sum())
+    class_weight = np.where(counts > 0, total / (len(CLASSES) * np.maximum(counts, 1e-9)), 0.0)
+    sample_weight = class_weight[y] * extra / total
     # Compact the columns that occur, as a CSR matrix with values 1/sqrt(n).
     lengths = np.array([len(r) for r in rows])
     columns_all = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
@@ -264,7 +297,7 @@ def split(examples: Sequence[Example]) -> tuple[list[Example], list[Example]]:
 def choose_threshold(model: Model, held_back: Sequence[tuple[str, str]]) -> float:
     """The lowest risk threshold whose held-back false alarms stay within the allowed rate.
 
-    `held_back` holds (category, prepared text) pairs.
+    `held_back` holds (category, prepared text) pairs; only `none` texts count.
     """
     negatives = sorted(
         (model.score(text)[1] for category, text in held_back if category == NONE),
@@ -277,14 +310,30 @@ def choose_threshold(model: Model, held_back: Sequence[tuple[str, str]]) -> floa
     return max(negatives[min(allowed, len(negatives) - 1)] + 1e-6, 0.05)
 
 
+def _example_weights(examples: Sequence[Example]) -> list[float]:
+    """Ordinary messages together weigh as much as the curated hard negatives."""
+    ordinary = sum(e.ordinary for e in examples)
+    curated_none = sum(e.category == NONE and not e.ordinary for e in examples)
+    share = curated_none / ordinary if ordinary else 1.0
+    return [share if e.ordinary else 1.0 for e in examples]
+
+
 def train(examples: Sequence[Example]) -> Model:
     """Choose the threshold on a held-back split, then fit on every example."""
     prepared = [prepare(e.text) for e in examples]
     by_id = {id(e): p for e, p in zip(examples, prepared, strict=True)}
     train_part, held_back = split(examples)
-    first = fit([by_id[id(e)] for e in train_part], [e.category for e in train_part])
-    threshold = choose_threshold(first, [(e.category, by_id[id(e)]) for e in held_back])
-    model = fit(prepared, [e.category for e in examples])
+    first = fit(
+        [by_id[id(e)] for e in train_part],
+        [e.category for e in train_part],
+        _example_weights(train_part),
+    )
+    # Few false alarms both on hard negatives and on everyday messages: the stricter wins.
+    threshold = max(
+        choose_threshold(first, [(e.category, by_id[id(e)]) for e in held_back if not e.ordinary]),
+        choose_threshold(first, [(e.category, by_id[id(e)]) for e in held_back if e.ordinary]),
+    )
+    model = fit(prepared, [e.category for e in examples], _example_weights(examples))
     model.threshold = threshold
     return model
 
@@ -295,6 +344,7 @@ def data_key() -> str:
     files = [
         TRAINING_FILE,
         *sorted(CORPUS_DIR.glob("*.yml")),
+        *sorted(NLU_DIR.glob("*/*.yml")),
         *sorted(LEXICON_DIR.glob("*.yml")),
         _HERE / "normalise.py",
         Path(__file__).resolve(),
