@@ -14,6 +14,7 @@ from fastapi import FastAPI
 from channels import health, language, safeguarding
 from channels.pipeline import Gate
 from channels.rasa_client import RasaClient
+from channels.telegram import webhook as telegram_webhook
 from channels.webchat import api as webchat_api
 from channels.webchat import pages as webchat_pages
 from directory import api as directory_api
@@ -30,7 +31,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     await asyncio.to_thread(language.warm_up)
     rasa = RasaClient(settings.rasa_url, settings.rasa_timeout_s)
     app.state.gate = Gate(rasa, get_sessionmaker())
-    yield
+    async with telegram_webhook.lifespan(app, app.state.gate, get_sessionmaker()):
+        yield
     await rasa.aclose()
 
 
@@ -48,6 +50,7 @@ def create_app() -> FastAPI:
     )
     app.include_router(health.router)
     app.include_router(webchat_api.router)
+    app.include_router(telegram_webhook.create_router())
     app.include_router(webchat_pages.router)
     directory_api.mount(app)
     return app

@@ -27,8 +27,9 @@ from fastapi.routing import APIRoute
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from channels.pipeline import MAX_MESSAGE_CHARS, Gate, IncomingMessage, clean_text
-from channels.webchat.ratelimit import ChatRateLimiter
+from channels.webchat.ratelimit import ChatRateLimiter, Limits
 from directory.content import load_builtin_text
+from directory.core.config import get_settings
 
 logger = logging.getLogger(__name__)
 
@@ -223,7 +224,13 @@ def chat_limiter(app: FastAPI) -> ChatRateLimiter:
     """The app's rate limiter, made on first use (tests may put their own in app.state)."""
     limiter = getattr(app.state, "chat_limiter", None)
     if limiter is None:
-        limiter = ChatRateLimiter()
+        settings = get_settings()
+        limiter = ChatRateLimiter(
+            Limits(
+                sender_per_minute=settings.chat_limit_sender_per_minute,
+                ip_per_minute=settings.chat_limit_ip_per_minute,
+            )
+        )
         app.state.chat_limiter = limiter
     return limiter
 

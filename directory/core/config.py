@@ -37,9 +37,14 @@ class Settings(BaseSettings):
     council_name: str = "Calderbrook Borough Council"
     council_phone: str = "01632 960000"
     council_contact_url: str = "https://www.calderbrook.example.gov.uk/contact"
+    chat_limit_sender_per_minute: float = Field(default=20, gt=0)
+    chat_limit_ip_per_minute: float = Field(default=120, gt=0)
     retention_days: int = Field(default=30, ge=1, le=3650)
     telegram_bot_token: str = ""
     telegram_webhook_secret: str = ""
+    telegram_webhook_url: str = Field(default="", description="Set to use webhook mode.")
+    telegram_api_base_url: str = "https://api.telegram.org/bot"
+    telegram_api_file_url: str = "https://api.telegram.org/file/bot"
     redis_url: str = ""
     log_level: str = "INFO"
 
