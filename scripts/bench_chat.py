@@ -82,22 +82,37 @@ async def run_load(url: str, concurrency: int, turns: int, to_rasa: bool) -> dic
     }
 
 
-def resident_memory_mb(root_pid: int) -> dict[str, float]:
-    """RSS of each process in the stack's process group, by a short name."""
-    memory: dict[str, float] = {}
+def _descendants(root_pid: int) -> set[int]:
+    """The pids of `root_pid` and everything it started (honcho puts each in its own session)."""
+    children: dict[int, list[int]] = {}
     for proc in Path("/proc").iterdir():
-        if not proc.name.isdigit():
-            continue
-        try:
-            if os.getpgid(int(proc.name)) != root_pid:
+        if proc.name.isdigit():
+            try:
+                ppid = int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
                 continue
+            children.setdefault(ppid, []).append(int(proc.name))
+    found, stack = set(), [root_pid]
+    while stack:
+        pid = stack.pop()
+        found.add(pid)
+        stack.extend(children.get(pid, []))
+    return found
+
+
+def resident_memory_mb(root_pid: int) -> dict[str, float]:
+    """RSS of each process of the stack, by a short name."""
+    memory: dict[str, float] = {}
+    for pid in _descendants(root_pid):
+        proc = Path("/proc") / str(pid)
+        try:
             cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()
             rss_kb = next(
                 int(line.split()[1])
                 for line in (proc / "status").read_text().splitlines()
                 if line.startswith("VmRSS:")
             )
-        except (OSError, StopIteration, ProcessLookupError):
+        except (OSError, StopIteration):
             continue
         name = (
             "rasa"
