@@ -15,6 +15,8 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
+from directory import contract
+
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
@@ -22,31 +24,22 @@ T = TypeVar("T")
 DB_TIMEOUT_S = 3.0
 LONDON = ZoneInfo("Europe/London")
 DEFAULT_LANGUAGE = "en"
-SUPPORTED_LANGUAGES = ("en", "pl", "ro", "pa", "ur", "pt", "es", "ar", "bn", "uk")
 
-TOPICS = (
-    "infant_feeding",
-    "pregnancy",
-    "parent_mental_health",
-    "child_development",
-    "send_waiting",
-    "speech_language",
-    "parenting_support",
-    "money_benefits",
-    "food_support",
-    "childcare",
-    "health_visiting",
-    "birth_registration",
-    "housing",
-    "relationships",
-    "domestic_abuse",
-    "youth_services",
-    "employment_skills",
-    "dads_support",
-    "education",
-    "health_services",
-)
-HUB_INTENTS = ("hub_opening_times", "whats_on", "find_hub", "about_family_hubs", "membership")
+
+def supported_languages() -> tuple[str, ...]:
+    """The ten languages of the intent contract."""
+    return contract.languages()
+
+
+def topics() -> tuple[str, ...]:
+    """The topic intents of the contract (each answered by signposting)."""
+    return contract.intents("topic")
+
+
+def hub_intents() -> tuple[str, ...]:
+    """The hub intents of the contract."""
+    return contract.intents("hub")
+
 
 # Slot names (one place).
 SLOT_LANGUAGE = "language"
@@ -99,7 +92,7 @@ def language_of(tracker: Tracker) -> str:
     metadata = tracker.latest_message.get("metadata") or {}
     language = metadata.get("language") if isinstance(metadata, dict) else None
     language = language or tracker.get_slot(SLOT_LANGUAGE) or DEFAULT_LANGUAGE
-    return str(language) if str(language) in SUPPORTED_LANGUAGES else DEFAULT_LANGUAGE
+    return str(language) if str(language) in supported_languages() else DEFAULT_LANGUAGE
 
 
 def channel_of(tracker: Tracker) -> str:
@@ -141,7 +134,7 @@ def format_when(start: dt.datetime, language: str, end: dt.datetime | None = Non
     from babel.dates import format_date, format_time
 
     local = start.astimezone(LONDON)
-    locale = language if language in SUPPORTED_LANGUAGES else DEFAULT_LANGUAGE
+    locale = language if language in supported_languages() else DEFAULT_LANGUAGE
     try:
         day = format_date(local.date(), "EEEE d MMMM", locale=locale)
         text = f"{day}, {format_time(local.time(), 'HH:mm', locale=locale)}"

@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 from actions import common as c
 
 SUGGESTIONS = 3
-SUGGESTABLE = (*c.TOPICS, "hub_opening_times", "whats_on", "find_hub", "about_family_hubs")
+# Hub intents a parent may mean when the model is unsure (membership is rarely the question).
+SUGGESTABLE_HUB_INTENTS = ("hub_opening_times", "whats_on", "find_hub", "about_family_hubs")
 # Each language's own name, so the buttons need no translation.
 LANGUAGE_NAMES = {
     "en": "English",
@@ -50,7 +51,7 @@ class ActionHandleAnswer(Action):
             dispatcher.utter_message(response="utter_ask_postcode")
             return [SlotSet(c.SLOT_AWAITING, awaiting or "area")]
         has_place = bool(tracker.get_slot(c.SLOT_LOCATION) or tracker.get_slot(c.SLOT_POSTCODE))
-        if awaiting in ("age", "area") and topic in c.TOPICS:
+        if awaiting in ("age", "area") and topic in c.topics():
             return await signpost(dispatcher, tracker, str(topic))
         if awaiting == "hub_opening_times":
             return await tell_opening_times(dispatcher, tracker)
@@ -60,7 +61,7 @@ class ActionHandleAnswer(Action):
             return await find_hub(dispatcher, tracker)
         if awaiting == "human_handoff":
             return await offer_handoff(dispatcher, tracker)
-        if topic in c.TOPICS and (has_place or tracker.get_slot(c.SLOT_AGE) is not None):
+        if topic in c.topics() and (has_place or tracker.get_slot(c.SLOT_AGE) is not None):
             return await signpost(dispatcher, tracker, str(topic))
         if has_place:
             return await find_hub(dispatcher, tracker)
@@ -73,7 +74,7 @@ def suggestions(ranking: list[dict[str, Any]], limit: int = SUGGESTIONS) -> list
     found: list[str] = []
     for item in ranking:
         name = item.get("name")
-        if name in SUGGESTABLE and name not in found:
+        if (name in c.topics() or name in SUGGESTABLE_HUB_INTENTS) and name not in found:
             found.append(str(name))
         if len(found) == limit:
             break

@@ -336,8 +336,8 @@ class ActionSignpostServices(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         intent = c.latest_intent(tracker)
-        topic = intent if intent in c.TOPICS else tracker.get_slot(c.SLOT_TOPIC)
-        if topic not in c.TOPICS:
+        topic = intent if intent in c.topics() else tracker.get_slot(c.SLOT_TOPIC)
+        if topic not in c.topics():
             dispatcher.utter_message(response="utter_help")
             return []
         try:

@@ -86,7 +86,7 @@ class ActionValidateSlotMappings(ValidationAction):
     ) -> list[EventType]:
         events: list[EventType] = []
         language = c.entity(tracker, "language") or c.language_of(tracker)
-        if language in c.SUPPORTED_LANGUAGES and language != tracker.get_slot(c.SLOT_LANGUAGE):
+        if language in c.supported_languages() and language != tracker.get_slot(c.SLOT_LANGUAGE):
             events.append(SlotSet(c.SLOT_LANGUAGE, language))
         values = await self.extract_values(tracker, str(language))
         for slot, value in values.items():

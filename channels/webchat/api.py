@@ -26,6 +26,7 @@ from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
+from channels import language
 from channels.pipeline import MAX_MESSAGE_CHARS, Gate, IncomingMessage, clean_text
 from channels.webchat.ratelimit import ChatRateLimiter, Limits
 from directory.content import load_builtin_text
@@ -37,7 +38,6 @@ MAX_BODY_BYTES = 16 * 1024
 # The parent always hears back within 6 s: the Rasa client gives up first (its own timeout),
 # and this deadline catches anything else that is slow behind the gate.
 CHAT_DEADLINE_S = 5.5
-SUPPORTED_LANGUAGES = ("en", "pl", "ro", "pa", "ur", "pt", "es", "ar", "bn", "uk")
 
 MSG_UNREADABLE = "We couldn't read that message. Please type it again and press Send."
 MSG_EMPTY = "The message is empty. Please type a question."
@@ -237,7 +237,7 @@ def chat_limiter(app: FastAPI) -> ChatRateLimiter:
 
 def fallback_language(hint: str | None) -> str:
     primary = (hint or "").replace("_", "-").split("-")[0].lower()
-    return primary if primary in SUPPORTED_LANGUAGES else "en"
+    return primary if primary in language.SUPPORTED else "en"
 
 
 def tidy_replies(replies: Any, sender: str) -> list[dict[str, Any]]:
