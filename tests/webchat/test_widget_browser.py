@@ -17,6 +17,7 @@ import json
 import os
 import re
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
@@ -216,7 +217,11 @@ def test_html_in_a_reply_is_shown_as_text_and_unsafe_links_are_not_links(
         button.click()
         page.locator(".fh-user .fh-bubble").wait_for()
         assert page.locator(".fh-user .fh-bubble").inner_text().endswith("onerror=alert(4)>")
-        assert stand_in_rasa.received[-1]["message"] == "/x"  # the payload, not the title
+        # The bubble shows before the request lands: wait for it (the payload, not the title).
+        deadline = time.monotonic() + 5
+        while stand_in_rasa.received[-1]["message"] != "/x" and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert stand_in_rasa.received[-1]["message"] == "/x"
         page.wait_for_timeout(300)
     context.close()
     assert dialogs == []
