@@ -35,6 +35,7 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import Engine, insert, text  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
+from directory import contract  # noqa: E402
 from directory.__main__ import migrate  # noqa: E402
 from directory.core.db import make_engine  # noqa: E402
 from directory.models import (  # noqa: E402
@@ -56,28 +57,6 @@ LONDON = ZoneInfo("Europe/London")
 CENTRE = (53.70, -1.90)
 LANGS = ["pl", "ro", "pa", "ur", "pt", "es", "ar", "bn", "uk"]
 DAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
-FALLBACK_TOPICS = [
-    "infant_feeding",
-    "pregnancy",
-    "parent_mental_health",
-    "child_development",
-    "send_waiting",
-    "speech_language",
-    "parenting_support",
-    "money_benefits",
-    "food_support",
-    "childcare",
-    "health_visiting",
-    "birth_registration",
-    "housing",
-    "relationships",
-    "domestic_abuse",
-    "youth_services",
-    "employment_skills",
-    "dads_support",
-    "education",
-    "health_services",
-]
 QUERY_TYPES = [
     "topic only",
     "topic + age",
@@ -90,15 +69,8 @@ SECTION = "## Directory search"
 
 
 def topics() -> list[str]:
-    """The topic intents of the contract (falls back to the list above)."""
-    try:
-        import yaml
-
-        data = yaml.safe_load((ROOT / "data" / "intents.yml").read_text())
-        found = [i["name"] for i in data["intents"] if i.get("kind") == "topic"]
-        return found or FALLBACK_TOPICS
-    except (OSError, KeyError, TypeError):
-        return FALLBACK_TOPICS
+    """The topic intents of the contract."""
+    return list(contract.intents("topic"))
 
 
 def _chunks(rows: list[dict[str, Any]], size: int = 5000) -> Iterator[list[dict[str, Any]]]:

@@ -9,14 +9,13 @@ Rasa posts `{"response": "utter_x", "arguments": {...}, "tracker": {...}, "chann
 from __future__ import annotations
 
 import logging
-from functools import lru_cache
 from typing import Any
 
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from directory.api.deps import SessionDep
-from directory.content import DEFAULT_LANGUAGE, DOMAIN_DIR, domain_defaults, fill, get_content
+from directory.content import DEFAULT_LANGUAGE, builtin_entry, fill, get_content
 
 logger = logging.getLogger(__name__)
 router = APIRouter(tags=["Rasa NLG"])
@@ -38,11 +37,6 @@ class NlgResponse(BaseModel):
     custom: dict[str, Any] = Field(default_factory=dict)
 
 
-@lru_cache(maxsize=1)
-def _english_defaults() -> dict[str, dict[str, dict[str, Any]]]:
-    return domain_defaults(DOMAIN_DIR)
-
-
 @router.post("/nlg", response_model=NlgResponse, summary="Rasa NLG endpoint (content store)")
 def nlg(request: NlgRequest, session: SessionDep) -> NlgResponse:
     """Serve response `request.response` in the conversation's language."""
@@ -52,7 +46,7 @@ def nlg(request: NlgRequest, session: SessionDep) -> NlgResponse:
     content = get_content(session, request.response, language, variables)
     if content is not None:
         return NlgResponse(text=content.text, buttons=content.buttons)
-    default = _english_defaults().get(request.response, {}).get(DEFAULT_LANGUAGE)
+    default = builtin_entry(request.response, DEFAULT_LANGUAGE)
     if default is None:
         logger.warning("NLG asked for an unknown response %s", request.response)
         return NlgResponse(text=None)

@@ -123,13 +123,21 @@ def _content_files(content_dir: Path) -> dict[str, dict[str, dict[str, Any]]]:
     return items
 
 
+def default_items(
+    domain_dir: Path = DOMAIN_DIR, content_dir: Path = CONTENT_DIR
+) -> dict[str, dict[str, dict[str, Any]]]:
+    """Every shipped text: English Rasa responses, then the content files on top."""
+    items = domain_defaults(domain_dir)
+    for key, languages in _content_files(content_dir).items():
+        items.setdefault(key, {}).update(languages)
+    return items
+
+
 def seed_content(
     session: Session, domain_dir: Path = DOMAIN_DIR, content_dir: Path = CONTENT_DIR
 ) -> int:
     """Load every default text; update seeded rows, never rows staff have edited. Returns count."""
-    items = domain_defaults(domain_dir)
-    for key, languages in _content_files(content_dir).items():
-        items.setdefault(key, {}).update(languages)
+    items = default_items(domain_dir, content_dir)
     existing = {(r.key, r.language): r for r in session.scalars(select(ContentItem))}
     count = 0
     for key, languages in items.items():
@@ -159,10 +167,7 @@ def seed_content(
 
 @lru_cache(maxsize=1)
 def _builtin_items() -> dict[str, dict[str, dict[str, Any]]]:
-    items = domain_defaults(DOMAIN_DIR)
-    for key, languages in _content_files(CONTENT_DIR).items():
-        items.setdefault(key, {}).update(languages)
-    return items
+    return default_items()
 
 
 LAST_RESORT_TEXT = (
@@ -171,10 +176,15 @@ LAST_RESORT_TEXT = (
 )
 
 
+def builtin_entry(key: str, language: str) -> dict[str, Any] | None:
+    """The shipped entry (text, buttons) for `key`, in `language` or else English."""
+    languages = _builtin_items().get(key, {})
+    return languages.get(language) or languages.get(DEFAULT_LANGUAGE)
+
+
 def load_builtin_text(key: str, language: str) -> str:
     """The shipped default text for `key` straight from the files, for when the DB is down."""
-    languages = _builtin_items().get(key, {})
-    entry = languages.get(language) or languages.get(DEFAULT_LANGUAGE)
+    entry = builtin_entry(key, language)
     if not entry:
         return LAST_RESORT_TEXT
     return str(entry.get("text") or LAST_RESORT_TEXT).strip()
