@@ -39,8 +39,10 @@ db: $(VENV)/.installed
 	$(PY) -m directory migrate
 	$(PY) -m directory seed --if-empty
 
+# The Rasa model and the safeguarding classifier, each rebuilt only when its inputs changed.
 train: install
 	@$(PY) scripts/train_if_changed.py
+	@$(PY) -m channels.safeguarding.classifier
 
 run: install db train
 	@$(PY) scripts/run_stack.py

@@ -182,11 +182,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--no-write", action="store_true", help="print only")
     parser.add_argument("--show-errors", action="store_true", help="list misses/false alarms")
+    parser.add_argument(
+        "--only",
+        choices=sorted(HELDOUT_FILES),
+        help="evaluate one held-out file (implies --no-write); used while tuning on heldout.yml",
+    )
     args = parser.parse_args()
+    if args.only:
+        args.no_write = True
     print("$ .venv/bin/python scripts/eval_safeguarding.py")
     print(machine())
     sections = []
-    for name in HELDOUT_FILES:
+    for name in [args.only] if args.only else HELDOUT_FILES:
         results = evaluate(HELDOUT_DIR / name)
         sections.append(f"### {name}\n\n" + report(results, name))
         if args.show_errors:

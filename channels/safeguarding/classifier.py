@@ -11,7 +11,9 @@ accents, mixed scripts and Roman Urdu/Punjabi still share many character n-grams
 training examples.
 
 Model: multinomial logistic regression over the seven categories and "none", class-balanced,
-L2-regularised, trained with full-batch Adam in numpy (no extra package). The risk score of
+L2-regularised, fitted by scikit-learn (L-BFGS) at training time only; scoring is a numpy
+lookup in the hashed weight table. Everyday messages from the NLU data (at most
+`_ORDINARY_PER_LANGUAGE` per language) are extra negatives. The risk score of
 a text is 1 - P(none), taken over the whole text and over windows of `_WINDOW` words, so a
 disclosure in the middle of a long message still counts; the category is the likeliest one.
 
@@ -68,9 +70,11 @@ HASH_BITS = 18
 _MASK = (1 << HASH_BITS) - 1
 _WINDOW = 12
 _STRIDE = 4
-_L2 = 2e-5
-_STEPS = 220
-_LEARNING_RATE = 0.08
+_C = 4.0  # inverse L2 strength, chosen by `--cv` (see docs/safeguarding.md)
+_MAX_ITER = 100
+# Everyday messages per language: enough to show what ordinary traffic looks like, few enough
+# that training (and so a fresh start after a data change) stays well under a minute.
+_ORDINARY_PER_LANGUAGE = 500
 _HOLD_OUT_EVERY = 5
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -113,17 +117,25 @@ def load_corpus(directory: Path = CORPUS_DIR) -> list[Example]:
 
 
 def load_ordinary_messages(directory: Path = NLU_DIR) -> list[Example]:
-    """Everyday parent messages from the NLU training data, labelled `none`."""
+    """Everyday parent messages from the NLU training data, labelled `none`.
+
+    At most `_ORDINARY_PER_LANGUAGE` per language, spread evenly over all its intents.
+    """
     examples: list[Example] = []
-    for path in sorted(directory.glob("*/*.yml")):
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER) or {}
-        for item in data.get("nlu") or []:
-            if "intent" not in item or item["intent"] in _NOT_ORDINARY_INTENTS:
-                continue
-            for line in str(item.get("examples", "")).splitlines():
-                text = line.strip().removeprefix("- ").strip()
-                if text:
-                    examples.append(Example(text, path.parent.name, NONE, ordinary=True))
+    for language_dir in sorted(p for p in directory.iterdir() if p.is_dir()):
+        texts: list[str] = []
+        for path in sorted(language_dir.glob("*.yml")):
+            data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER) or {}
+            for item in data.get("nlu") or []:
+                if "intent" not in item or item["intent"] in _NOT_ORDINARY_INTENTS:
+                    continue
+                for line in str(item.get("examples", "")).splitlines():
+                    text = line.strip().removeprefix("- ").strip()
+                    if text:
+                        texts.append(text)
+        step = max(1.0, len(texts) / _ORDINARY_PER_LANGUAGE)
+        chosen = [texts[int(i * step)] for i in range(min(len(texts), _ORDINARY_PER_LANGUAGE))]
+        examples.extend(Example(t, language_dir.name, NONE, ordinary=True) for t in chosen)
     return examples
 
 
@@ -221,10 +233,16 @@ def _logit(p: float) -> float:
 def fit(
     texts: Sequence[str], labels: Sequence[str], example_weights: Sequence[float] | None = None
 ) -> Model:
-    """Class-balanced multinomial logistic regression on prepared texts (full-batch Adam).
+    """Class-balanced multinomial logistic regression on prepared texts (scikit-learn, L-BFGS).
 
     `example_weights` scale single examples (ordinary messages count less than curated ones).
+    Only the hashed columns that occur are given to scikit-learn; the weights are then put
+    back into the full hashed table, so scoring needs numpy alone.
     """
+    # Imported here: only training needs them, and scikit-learn takes a second to import.
+    from scipy.sparse import csr_matrix
+    from sklearn.linear_model import LogisticRegression
+
     rows = [text_indices(t.split()) for t in texts]
     y = np.array([CLASSES.index(label) for label in labels])
     extra = (
@@ -233,52 +251,30 @@ def fit(
         else np.asarray(example_weights, dtype=np.float64)
     )
     counts = np.bincount(y, weights=extra, minlength=len(CLASSES)).astype(np.float64)
-    total = float(extra.sum())
-    class_weight = np.where(counts > 0, total / (len(CLASSES) * np.maximum(counts, 1e-9)), 0.0)
-    sample_weight = class_weight[y] * extra / total
-    # Compact the columns that occur, as a CSR matrix with values 1/sqrt(n).
+    class_weight = np.where(
+        counts > 0, float(extra.sum()) / (len(CLASSES) * np.maximum(counts, 1e-9)), 0.0
+    )
     lengths = np.array([len(r) for r in rows])
     columns_all = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
     used, columns = np.unique(columns_all, return_inverse=True)
-    values = np.repeat(1.0 / np.sqrt(np.maximum(lengths, 1)), lengths).astype(np.float32)
-    row_of = np.repeat(np.arange(len(rows)), lengths)
-    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
-    nonempty = lengths > 0
-    order = np.argsort(columns, kind="stable")
-    col_sorted = columns[order]
-    col_starts = np.flatnonzero(np.r_[True, col_sorted[1:] != col_sorted[:-1]])
-    col_ids = col_sorted[col_starts]
+    values = np.repeat(1.0 / np.sqrt(np.maximum(lengths, 1)), lengths)
+    matrix = csr_matrix(
+        (values, columns, np.r_[0, np.cumsum(lengths)]), shape=(len(rows), max(len(used), 1))
+    )
+    classifier = LogisticRegression(C=_C, max_iter=_MAX_ITER, tol=1e-3)
+    classifier.fit(matrix, y, sample_weight=class_weight[y] * extra)
+    present = classifier.classes_
+    coef, intercept = classifier.coef_, classifier.intercept_
+    if len(present) == 2:  # scikit-learn keeps one row for two classes: split it as softmax
+        coef = np.vstack([-coef[0] / 2, coef[0] / 2])
+        intercept = np.array([-intercept[0] / 2, intercept[0] / 2])
     k = len(CLASSES)
-    w = np.zeros((len(used), k), dtype=np.float32)
-    b = np.zeros(k, dtype=np.float32)
-    target = np.eye(k, dtype=np.float32)[y]
-    m_w = np.zeros_like(w)
-    v_w = np.zeros_like(w)
-    m_b = np.zeros_like(b)
-    v_b = np.zeros_like(b)
-    beta1, beta2, eps = 0.9, 0.999, 1e-8
-    sw = sample_weight.astype(np.float32)[:, None]
-    for step in range(1, _STEPS + 1):
-        logits = np.zeros((len(rows), k), dtype=np.float32)
-        contributions = w[columns] * values[:, None]
-        logits[nonempty] = np.add.reduceat(contributions, starts[nonempty], axis=0)
-        probabilities = _softmax(logits + b)
-        error = (probabilities - target) * sw
-        per_nnz = error[row_of] * values[:, None]
-        grad_w = np.zeros_like(w)
-        grad_w[col_ids] = np.add.reduceat(per_nnz[order], col_starts, axis=0)
-        grad_w += _L2 * w
-        grad_b = error.sum(axis=0)
-        lr = _LEARNING_RATE * min(1.0, step / 10)
-        for param, grad, m, v in ((w, grad_w, m_w, v_w), (b, grad_b, m_b, v_b)):
-            m *= beta1
-            m += (1 - beta1) * grad
-            v *= beta2
-            v += (1 - beta2) * grad * grad
-            param -= lr * (m / (1 - beta1**step)) / (np.sqrt(v / (1 - beta2**step)) + eps)
     weights = np.zeros((1 << HASH_BITS, k), dtype=np.float32)
-    weights[used] = w
-    return Model(weights, b.astype(np.float64))
+    bias = np.full(k, -50.0)  # a class without examples is never predicted
+    if len(used):
+        weights[np.ix_(used, present)] = coef.T.astype(np.float32)
+    bias[present] = intercept
+    return Model(weights, bias)
 
 
 def split(examples: Sequence[Example]) -> tuple[list[Example], list[Example]]:
@@ -447,7 +443,8 @@ def main() -> None:
     start = time.perf_counter()
     if not args.cv:
         model = get_model()
-        print(f"threshold {model.threshold:.3f}; {time.perf_counter() - start:.2f} s")
+        seconds = time.perf_counter() - start
+        print(f"Safeguarding classifier ready: threshold {model.threshold:.3f}, {seconds:.1f} s")
         return
     table = cross_validate(load_training())
     threshold = table.pop("all")["threshold"]

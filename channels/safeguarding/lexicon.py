@@ -11,6 +11,7 @@ is still caught.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -77,6 +78,9 @@ def _forms_of(normalise_plain: Any) -> tuple[Any, Any, Any]:
 _NORMALISERS = _forms_of(plain)
 
 
+_CAPTURING_GROUP = re.compile(r"(?<!\\)\((?!\?)")
+
+
 def _entry_sources(entry: Any) -> Sources:
     """Regex sources of one YAML entry: plain, folded and squeezed phrases, and patterns.
 
@@ -88,8 +92,11 @@ def _entry_sources(entry: Any) -> Sources:
     if not isinstance(entry, dict):
         return [], [], [], []
     if "pattern" in entry:
-        # Letters are unified as in the text (Arabic-script variants, digits).
-        pattern = str(entry["pattern"]).translate(LETTER_MAP)
+        # Normalised and letters unified as the text is (NFKC, Arabic-script variants,
+        # digits), so a pattern typed with precomposed letters still matches.
+        pattern = unicodedata.normalize("NFKC", str(entry["pattern"])).translate(LETTER_MAP)
+        # Groups only ever group here: non-capturing ones match the same and run faster.
+        pattern = _CAPTURING_GROUP.sub("(?:", pattern)
         return [], [], [], [pattern]  # checked one by one only if the whole set fails
     phrase = str(entry.get("phrase") or "")
     sources = ["\0" + phrase_regex(phrase, n) for n in _NORMALISERS]
@@ -161,8 +168,13 @@ def mask_negatives(text_forms: Forms, lexicon: Lexicon | None = None) -> Forms:
     folded = patterns.sub(blank, f.sub(blank, text_forms.folded))
     # Regex negatives have no squeezed form: squeeze the masked folded text instead, so a
     # negative pattern also hides its span from the squeezed phrases.
+    plain = patterns.sub(blank, p.sub(blank, text_forms.plain))
+    if len(plain) == len(folded):
+        # Folding Latin or Cyrillic keeps positions: a negative found without accents
+        # ("esta a matar me") hides the same span of the accented text, and vice versa.
+        plain = "".join(" " if b == " " else a for a, b in zip(plain, folded, strict=True))
     return Forms(
-        plain=patterns.sub(blank, p.sub(blank, text_forms.plain)),
+        plain=plain,
         folded=folded,
         squeezed=s.sub(blank, squeeze(folded)),
     )

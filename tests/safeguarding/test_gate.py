@@ -326,14 +326,3 @@ def test_model_cache_round_trip_and_key(tmp_path: object) -> None:
     assert classifier._load_cache("key-2", path) is None  # changed data: rebuild
     assert classifier._load_cache("key-1", tmp_path / "missing.npz") is None
     assert len(classifier.data_key()) == 64
-
-
-def test_check_is_fast_for_a_normal_message() -> None:
-    import time
-
-    safeguarding.warm_up()
-    text = "hi, what time is the stay and play on tuesday and can i bring my sister's baby"
-    start = time.perf_counter()
-    for _ in range(50):
-        safeguarding.check(text)
-    assert (time.perf_counter() - start) / 50 < 0.005
