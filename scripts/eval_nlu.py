@@ -38,6 +38,7 @@ from typing import Any
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # the custom NLU components in bot/nlu_components
 CLINC = ROOT.parent / "shared" / "eval-data" / "clinc150" / "data_full.json"
 FALLBACK = "nlu_fallback"
 COMPARISON_START = "<!-- comparison:start -->"

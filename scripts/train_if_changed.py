@@ -19,6 +19,7 @@ INPUTS = [
     ROOT / "bot" / "config.yml",
     ROOT / "bot" / "domain",
     ROOT / "bot" / "data",
+    ROOT / "bot" / "nlu_components",
     ROOT / "data" / "nlu",
 ]
 KEEP_MODELS = 3
@@ -28,7 +29,11 @@ def training_hash() -> str:
     """A hash of every file Rasa trains from."""
     digest = hashlib.sha256()
     for base in INPUTS:
-        files = [base] if base.is_file() else sorted(p for p in base.rglob("*") if p.is_file())
+        files = (
+            [base]
+            if base.is_file()
+            else sorted(p for p in base.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+        )
         for path in files:
             digest.update(str(path.relative_to(ROOT)).encode())
             digest.update(path.read_bytes())
