@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -256,8 +257,24 @@ _SERVICE_TERMS = re.compile(
 _SERVICE_ACRONYMS = re.compile(r"\b(?:SEND|SENCO|SENDCO|EHCP|NHS|GP|CAMHS|PIP|DLA|A&E|SALT)\b")
 
 
+# Hub and area names ("Millbrook", "Hollins Park") say nothing about the language and can
+# tip a short message the wrong way ("o millbrook está aberto hoje" read as Spanish). The
+# gate fills this from the directory, so places staff add are covered too.
+_place_names: re.Pattern[str] | None = None
+
+
+def set_place_names(names: Iterable[str]) -> None:
+    """Tell the detector which words are place names, to be ignored as language evidence."""
+    global _place_names
+    words = sorted({n.strip() for n in names if n and n.strip()}, key=len, reverse=True)
+    alternatives = "|".join(re.escape(w) for w in words)
+    _place_names = re.compile(rf"\b(?:{alternatives})\b", re.IGNORECASE) if words else None
+
+
 def _without_service_terms(text: str) -> str:
     stripped = _SERVICE_ACRONYMS.sub(" ", _SERVICE_TERMS.sub(" ", text))
+    if _place_names is not None:
+        stripped = _place_names.sub(" ", stripped)
     return " ".join(stripped.split()) if any(ch.isalpha() for ch in stripped) else text
 
 

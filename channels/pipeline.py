@@ -16,21 +16,26 @@ import asyncio
 import json
 import logging
 import re
+import time
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from channels import conversations, language, privacy, safeguarding
 from channels.rasa_client import RasaClient, RasaUnavailable
 from directory.content import get_content, load_builtin_text
+from directory.models import Location
 
 logger = logging.getLogger(__name__)
 
 MAX_MESSAGE_CHARS = 1000
+# Hub names come from the directory; staff may add one at any time.
+PLACE_NAMES_TTL_S = 60.0
 _CHANGE_LANGUAGE = re.compile(r"^/change_language\s*(\{.*\})\s*$", re.DOTALL)
 
 
@@ -68,6 +73,7 @@ class Gate:
     def __init__(self, rasa: RasaClient, session_factory: Callable[[], Session]) -> None:
         self._rasa = rasa
         self._session_factory = session_factory
+        self._places_loaded_at = -PLACE_NAMES_TTL_S
 
     async def handle(self, incoming: IncomingMessage) -> list[dict[str, Any]]:
         """Answer one message; always returns at least one reply."""
@@ -105,6 +111,7 @@ class Gate:
     ) -> str:
         try:
             with self._session_factory() as session:
+                self._refresh_place_names(session)
                 conversation = conversations.get_or_create(
                     session, incoming.conversation_id, incoming.channel
                 )
@@ -123,6 +130,15 @@ class Gate:
             return language.decide_language(
                 text, None, hint=incoming.language_hint, explicit=chosen
             ).language
+
+    def _refresh_place_names(self, session: Session) -> None:
+        """Give the language detector the directory's hub names (at most once a minute)."""
+        now = time.monotonic()
+        if now - self._places_loaded_at < PLACE_NAMES_TTL_S:
+            return
+        self._places_loaded_at = now
+        rows = session.execute(select(Location.name, Location.alternate_name)).all()
+        language.set_place_names(name for row in rows for name in row if name)
 
     def _safeguarding_replies(
         self, incoming: IncomingMessage, disclosure: safeguarding.SafeguardingResult, lang: str

@@ -168,6 +168,15 @@ def new_sender() -> str:
     return uuid.uuid4().hex[:20]
 
 
+def pick_answer(buttons: list[dict], topic: str) -> str:
+    """The button a parent would press: the topic itself if offered, else a hub or age band."""
+    payloads = [b["payload"] for b in buttons]
+    if f"/{topic}" in payloads:
+        return f"/{topic}"
+    usable = [p for p in payloads if "use_postcode" not in p and p != "/help"]
+    return (usable or payloads)[0]
+
+
 def follow_until_services(
     stack: object, sender: str, replies: list[dict], topic: str, language: str
 ) -> list[dict]:
@@ -179,8 +188,7 @@ def follow_until_services(
             break
         buttons = [b for r in replies for b in r.get("buttons") or []]
         assert buttons, f"no services and no question to answer: {seen}"
-        usable = [b["payload"] for b in buttons if "use_postcode" not in b["payload"]]
-        replies = say(stack, sender, usable[0])
+        replies = say(stack, sender, pick_answer(buttons, topic))
         seen += "\n" + all_text(replies)
     assert any(name in seen for name in names), seen
     return replies

@@ -266,3 +266,16 @@ def test_odd_input_never_raises(text: str) -> None:
 
 def test_long_text_is_fast_enough_and_truncated() -> None:
     assert detect("where is the nearest family hub " * 2000).language == "en"
+
+
+def test_hub_names_are_not_taken_as_language_evidence() -> None:
+    """A hub name ("Millbrook") tipped this short Portuguese question to Spanish."""
+    from channels import language
+
+    language.set_place_names(["Millbrook", "Hollins Park"])
+    try:
+        assert language.detect("o millbrook está aberto hoje").language == "pt"
+        assert language.detect("está abierto millbrook hoy").language == "es"
+        assert language.detect("czy hollins park jest dzisiaj otwarty").language == "pl"
+    finally:
+        language.set_place_names([])
