@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 
 from channels import conversations, language, privacy, safeguarding
 from channels.rasa_client import RasaClient, RasaUnavailable
+from channels.safeguarding.replies import build_concern_replies
 from directory.content import get_content, load_builtin_text
 from directory.models import Location
 
@@ -90,16 +91,22 @@ class Gate:
             )
             return await asyncio.to_thread(self._safeguarding_replies, incoming, disclosure, lang)
 
+        concern = safeguarding.possible_concern(text)
         metadata = {"language": lang, "channel": incoming.channel}
         try:
             replies = await self._rasa.send(incoming.conversation_id, text, metadata)
         except RasaUnavailable as error:
             logger.error("Rasa unavailable (%s); sent the kind fallback", error)
-            return [self._text_reply(incoming.conversation_id, "gate_trouble", lang)]
+            replies = [self._text_reply(incoming.conversation_id, "gate_trouble", lang)]
         if any((r.get("custom") or {}).get("forget_me") for r in replies):
             await asyncio.to_thread(self._forget, incoming.conversation_id)
+            return replies
         if not replies:
             replies = [self._text_reply(incoming.conversation_id, "gate_no_reply", lang)]
+        if concern is not None:
+            # Below the disclosure bar but worrying: answer normally, then check in gently.
+            logger.warning("Possible safeguarding concern (%s) on %s", concern, incoming.channel)
+            replies += await asyncio.to_thread(self._concern_replies, incoming, concern, lang)
         return replies
 
     def _decide_language(
@@ -139,6 +146,31 @@ class Gate:
         self._places_loaded_at = now
         rows = session.execute(select(Location.name, Location.alternate_name)).all()
         language.set_place_names(name for row in rows for name in row if name)
+
+    def _concern_replies(
+        self, incoming: IncomingMessage, category: str, lang: str
+    ) -> list[dict[str, Any]]:
+        try:
+            with self._session_factory() as session:
+                safeguarding.flag_conversation(
+                    session, incoming.conversation_id, incoming.channel, [f"possible_{category}"]
+                )
+                return safeguarding.concern_replies(
+                    category,
+                    lang,
+                    session=session,
+                    recipient_id=incoming.conversation_id,
+                    channel=incoming.channel,
+                )
+        except SQLAlchemyError:
+            logger.error("Database unavailable for the safeguarding check-in; shipped texts used")
+            return build_concern_replies(
+                category,
+                lang,
+                session=None,
+                recipient_id=incoming.conversation_id,
+                channel=incoming.channel,
+            )
 
     def _safeguarding_replies(
         self, incoming: IncomingMessage, disclosure: safeguarding.SafeguardingResult, lang: str

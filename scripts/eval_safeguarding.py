@@ -62,6 +62,7 @@ def evaluate(path: Path) -> dict[str, object]:
     negatives: Counter[str] = Counter()
     confusion: Counter[tuple[str, str]] = Counter()
     by: Counter[str] = Counter()
+    checked_in: Counter[str] = Counter()  # "disclosure" / "none": the softer tier's check-in
     errors: list[str] = []
     elapsed = 0.0
     for item in items:
@@ -70,6 +71,8 @@ def evaluate(path: Path) -> dict[str, object]:
         result = safeguarding.check(text)
         elapsed += time.perf_counter() - t0
         predicted = result.categories[0] if result else "none"
+        if result is None and safeguarding.possible_concern(text) is not None:
+            checked_in["none" if gold == "none" else "disclosure"] += 1
         confusion[(gold, predicted)] += 1
         if result:
             by[result.matched_by] += 1
@@ -95,6 +98,7 @@ def evaluate(path: Path) -> dict[str, object]:
         "negatives": negatives,
         "confusion": confusion,
         "by": by,
+        "checked_in": checked_in,
         "errors": errors,
         "mean_ms": 1000 * elapsed / max(len(items), 1),
         "warm_up_s": warm_up,
@@ -114,6 +118,7 @@ def report(r: dict[str, object], name: str) -> str:
     right: Counter[str] = r["right_category"]  # type: ignore[assignment]
     confusion: Counter[tuple[str, str]] = r["confusion"]  # type: ignore[assignment]
     by: Counter[str] = r["by"]  # type: ignore[assignment]
+    checked_in: Counter[str] = r["checked_in"]  # type: ignore[assignment]
     cats = safeguarding.CATEGORIES
     all_hits, all_total = sum(hits.values()), sum(totals.values())
     all_fa, all_neg = sum(fa.values()), sum(neg.values())
@@ -128,6 +133,10 @@ def report(r: dict[str, object], name: str) -> str:
         f"{_ratio(sum(right.values()), all_total)}",
         f"- **False alarms on hard negatives: {_ratio(all_fa, all_neg)}** (goal ≤ 0.02)",
         "- Found by: " + ", ".join(f"{k} {v}" for k, v in sorted(by.items())),
+        "- With the softer check-in tier (normal answer + 999 and the helplines, not a full "
+        "safeguarding reply): disclosures given 999 in the same turn "
+        f"{_ratio(all_hits + checked_in['disclosure'], all_total)}; hard negatives given the "
+        f"check-in {_ratio(checked_in['none'], all_neg)}",
         f"- Mean time per check: {r['mean_ms']:.2f} ms; first-use warm-up (compile lexicon, "
         f"train classifier): {r['warm_up_s']:.2f} s",
         "",

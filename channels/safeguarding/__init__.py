@@ -20,14 +20,16 @@ from sqlalchemy.orm import Session
 from channels.safeguarding import classifier, lexicon
 from channels.safeguarding.lexicon import CATEGORIES
 from channels.safeguarding.normalise import forms
-from channels.safeguarding.replies import build_replies
+from channels.safeguarding.replies import build_concern_replies, build_replies
 from directory.models import Conversation
 
 __all__ = [
     "CATEGORIES",
     "SafeguardingResult",
     "check",
+    "concern_replies",
     "flag_conversation",
+    "possible_concern",
     "replies",
     "warm_up",
 ]
@@ -75,6 +77,34 @@ def check(text: str) -> SafeguardingResult | None:
         return SafeguardingResult((category,), "classifier", round(score, 3))
     categories = by_lexicon if category in by_lexicon else (*by_lexicon, category)
     return SafeguardingResult(categories, "lexicon+classifier", 1.0)
+
+
+def possible_concern(text: str) -> str | None:
+    """The likeliest category of a message below the disclosure bar but worth a check-in.
+
+    Call it only when `check(text)` found nothing. Only the classifier's softer tier
+    decides it; never raises.
+    """
+    try:
+        if not isinstance(text, str) or not text.strip():
+            return None
+        text_forms = forms(text)
+        masked = lexicon.mask_negatives(text_forms)
+        if masked.folded != text_forms.folded and len(masked.folded.split()) < _MIN_WORDS_LEFT:
+            return None
+        return classifier.get_model().concern(masked.folded)
+    except Exception as error:  # the gate must never break a conversation
+        logger.error("Safeguarding concern check failed (%s)", type(error).__name__)
+        return None
+
+
+def concern_replies(
+    category: str, language: str, *, session: Session, recipient_id: str, channel: str
+) -> list[dict[str, Any]]:
+    """A gentle check-in after the normal answer: 999, the category's helplines, a person."""
+    return build_concern_replies(
+        category, language, session=session, recipient_id=recipient_id, channel=channel
+    )
 
 
 def replies(

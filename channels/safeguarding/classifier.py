@@ -66,6 +66,9 @@ CACHE_FILE = Path(
 NONE = "none"
 CLASSES = (*CATEGORIES, NONE)
 MAX_VALIDATION_FALSE_ALARMS = 0.01
+# The softer "possible concern" tier: a short check-in with 999 and the helplines is added to
+# the normal answer. It may be wrong more often, because it costs a parent little.
+MAX_VALIDATION_CONCERN_FALSE_ALARMS = 0.05
 HASH_BITS = 18
 _MASK = (1 << HASH_BITS) - 1
 _WINDOW = 12
@@ -192,10 +195,17 @@ def _softmax(logits: np.ndarray) -> np.ndarray:
 class Model:
     """Hashed-feature weights per class, a bias, and a decision threshold on the risk."""
 
-    def __init__(self, weights: np.ndarray, bias: np.ndarray, threshold: float = 0.5) -> None:
+    def __init__(
+        self,
+        weights: np.ndarray,
+        bias: np.ndarray,
+        threshold: float = 0.5,
+        concern_threshold: float | None = None,
+    ) -> None:
         self.weights = weights  # (2**HASH_BITS, len(CLASSES)), float32
         self.bias = bias
         self.threshold = threshold
+        self.concern_threshold = threshold if concern_threshold is None else concern_threshold
         self.categories = CATEGORIES
 
     def _probabilities(self, indices: np.ndarray) -> np.ndarray:
@@ -216,6 +226,11 @@ class Model:
             if risk > best[1]:
                 best = (CATEGORIES[int(np.argmax(probabilities[:-1]))], risk)
         return best
+
+    def concern(self, prepared: str) -> str | None:
+        """The likeliest category if the risk reaches the softer "possible concern" tier."""
+        category, risk = self.score(prepared)
+        return category if risk >= self.concern_threshold else None
 
     def classify(self, prepared: str) -> tuple[str, float] | None:
         """(category, score, 0.5 at the threshold) or None; `prepared` as from `prepare`."""
@@ -290,7 +305,11 @@ def split(examples: Sequence[Example]) -> tuple[list[Example], list[Example]]:
     return train_part, held_back
 
 
-def choose_threshold(model: Model, held_back: Sequence[tuple[str, str]]) -> float:
+def choose_threshold(
+    model: Model,
+    held_back: Sequence[tuple[str, str]],
+    allowed_rate: float = MAX_VALIDATION_FALSE_ALARMS,
+) -> float:
     """The lowest risk threshold whose held-back false alarms stay within the allowed rate.
 
     `held_back` holds (category, prepared text) pairs; only `none` texts count.
@@ -301,7 +320,7 @@ def choose_threshold(model: Model, held_back: Sequence[tuple[str, str]]) -> floa
     )
     if not negatives:
         return 0.5
-    allowed = int(MAX_VALIDATION_FALSE_ALARMS * len(negatives))
+    allowed = int(allowed_rate * len(negatives))
     # Just above the (allowed+1)-th highest negative score; never below 0.05.
     return max(negatives[min(allowed, len(negatives) - 1)] + 1e-6, 0.05)
 
@@ -325,12 +344,14 @@ def train(examples: Sequence[Example]) -> Model:
         _example_weights(train_part),
     )
     # Few false alarms both on hard negatives and on everyday messages: the stricter wins.
-    threshold = max(
-        choose_threshold(first, [(e.category, by_id[id(e)]) for e in held_back if not e.ordinary]),
-        choose_threshold(first, [(e.category, by_id[id(e)]) for e in held_back if e.ordinary]),
-    )
+    curated = [(e.category, by_id[id(e)]) for e in held_back if not e.ordinary]
+    ordinary = [(e.category, by_id[id(e)]) for e in held_back if e.ordinary]
+    threshold = max(choose_threshold(first, curated), choose_threshold(first, ordinary))
+    rate = MAX_VALIDATION_CONCERN_FALSE_ALARMS
+    concern = max(choose_threshold(first, curated, rate), choose_threshold(first, ordinary, rate))
     model = fit(prepared, [e.category for e in examples], _example_weights(examples))
     model.threshold = threshold
+    model.concern_threshold = min(concern, threshold)
     return model
 
 
@@ -356,7 +377,12 @@ def _load_cache(key: str, path: Path) -> Model | None:
         with np.load(path, allow_pickle=False) as data:
             if str(data["key"]) != key:
                 return None
-            return Model(data["weights"], data["bias"], float(data["threshold"]))
+            return Model(
+                data["weights"],
+                data["bias"],
+                float(data["threshold"]),
+                float(data["concern_threshold"]),
+            )
     except (OSError, KeyError, ValueError):
         return None
 
@@ -369,6 +395,7 @@ def _save_cache(model: Model, key: str, path: Path) -> None:
             "weights": model.weights,
             "bias": model.bias,
             "threshold": np.array(model.threshold),
+            "concern_threshold": np.array(model.concern_threshold),
         }
         with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".npz", delete=False) as tmp:
             np.savez(tmp, **arrays)

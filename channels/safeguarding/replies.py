@@ -22,6 +22,7 @@ logger = logging.getLogger(__name__)
 CONTENT_FILE = CONTENT_DIR / "safeguarding.yml"
 LANGUAGES = ("en", "pl", "ro", "pa", "ur", "pt", "es", "ar", "bn", "uk")
 INTRO = "safeguarding_intro"
+CHECK_IN = "safeguarding_check_in"
 OFFER_PERSON = "safeguarding_offer_person"
 WEB_LEAVE_QUICKLY = "safeguarding_web_leave_quickly"
 HANDOFF_PAYLOAD = "/human_handoff"
@@ -55,6 +56,14 @@ def reply_keys(categories: tuple[str, ...], channel: str) -> list[str]:
     keys = [] if cats and cats[0] == "medical_emergency" else [INTRO]
     keys += [f"safeguarding_{c}" for c in cats[:_MAX_CATEGORY_TEXTS]]
     keys.append(OFFER_PERSON)
+    if channel == "web":
+        keys.append(WEB_LEAVE_QUICKLY)
+    return keys
+
+
+def concern_keys(category: str, channel: str) -> list[str]:
+    """The check-in after a normal answer: a gentle question, the category's routes, a person."""
+    keys = [CHECK_IN, f"safeguarding_{category}", OFFER_PERSON]
     if channel == "web":
         keys.append(WEB_LEAVE_QUICKLY)
     return keys
@@ -95,10 +104,28 @@ def build_replies(
     channel: str,
 ) -> list[dict[str, Any]]:
     """The replies for these categories; see `channels.safeguarding.replies`."""
+    return _replies(reply_keys(categories, channel), language, session, recipient_id)
+
+
+def build_concern_replies(
+    category: str,
+    language: str,
+    *,
+    session: Session | None,
+    recipient_id: str,
+    channel: str,
+) -> list[dict[str, Any]]:
+    """The check-in replies for a possible concern in `category`."""
+    return _replies(concern_keys(category, channel), language, session, recipient_id)
+
+
+def _replies(
+    keys: list[str], language: str, session: Session | None, recipient_id: str
+) -> list[dict[str, Any]]:
     lang = language if language in LANGUAGES else "en"
     out: list[dict[str, Any]] = []
     store_ok = session is not None
-    for key in reply_keys(categories, channel):
+    for key in keys:
         reply = None
         if store_ok and session is not None:
             try:

@@ -105,6 +105,28 @@ async def test_a_hard_negative_gets_the_normal_answer(
     assert len(rasa.requests) == 1
 
 
+async def test_a_possible_concern_gets_the_normal_answer_then_a_gentle_check_in(
+    seeded: sessionmaker[Session], rasa: StandInRasa, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from channels import safeguarding
+
+    # The classifier's softer tier decides this in production; here it is pinned so the
+    # gate's handling is what is tested.
+    monkeypatch.setattr(
+        safeguarding, "possible_concern", lambda text: "suicide" if "flat" in text else None
+    )
+    gate = Gate(RasaClient(rasa.url, 5), seeded)
+    replies = await gate.handle(IncomingMessage("web-d", "web", "feeling a bit flat this week"))
+    assert replies[0]["text"] == "Here are some groups near you."
+    check_in = text_of(replies[1:])
+    assert "999" in check_in and "116 123" in check_in
+    assert len(rasa.requests) == 1
+    with seeded() as session:
+        conversation = session.get(Conversation, "web-d")
+        assert conversation is not None and conversation.flagged_for_review
+        assert "possible_suicide" in (conversation.flag_categories or "")
+
+
 async def test_the_language_is_decided_once_and_sticks(
     seeded: sessionmaker[Session], rasa: StandInRasa
 ) -> None:

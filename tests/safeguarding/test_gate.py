@@ -323,6 +323,28 @@ def test_model_cache_round_trip_and_key(tmp_path: object) -> None:
     classifier._save_cache(model, "key-1", path)
     loaded = classifier._load_cache("key-1", path)
     assert loaded is not None and loaded.threshold == model.threshold
+    assert loaded.concern_threshold == model.concern_threshold
     assert classifier._load_cache("key-2", path) is None  # changed data: rebuild
     assert classifier._load_cache("key-1", tmp_path / "missing.npz") is None
     assert len(classifier.data_key()) == 64
+
+
+def test_the_check_in_tier_sits_below_the_disclosure_bar() -> None:
+    model = classifier.get_model()
+    assert 0 < model.concern_threshold <= model.threshold
+    # Ordinary questions stay below both tiers.
+    for text in ("what time is stay and play on tuesday", "how do i apply for free childcare"):
+        assert safeguarding.check(text) is None
+        assert safeguarding.possible_concern(text) is None
+
+
+def test_a_possible_concern_gets_a_check_in_with_999_in_every_language() -> None:
+    from channels.safeguarding.replies import build_concern_replies
+
+    for language in ("en", "pl", "ro", "pa", "ur", "pt", "es", "ar", "bn", "uk"):
+        replies = build_concern_replies(
+            "suicide", language, session=None, recipient_id="r", channel="web"
+        )
+        text = "\n".join(r["text"] for r in replies)
+        assert "999" in text and "116 123" in text, language
+        assert any(b["payload"] == "/human_handoff" for r in replies for b in r.get("buttons", []))
