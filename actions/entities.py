@@ -232,9 +232,17 @@ class Extracted:
     spans: list[tuple[str, str]] = field(default_factory=list)  # (label, text) for debugging
 
 
+@lru_cache(maxsize=1)
+def _all_lexicons() -> dict[str, Lexicon]:
+    from actions import entity_lexicons  # imported late: those modules import Lexicon from here
+
+    return {**entity_lexicons.load(), **LEXICONS}
+
+
 def lexicons_for(language: str | None) -> list[Lexicon]:
     """The lexicons to try for `language`: its own first, then English."""
-    found = [LEXICONS[language]] if language in LEXICONS and language != "en" else []
+    lexicons = _all_lexicons()
+    found = [lexicons[language]] if language in lexicons and language != "en" else []
     return [*found, EN]
 
 

@@ -22,6 +22,8 @@ MAX_ANALYSED_CHARS = 1000
 # A detection may replace an established conversation language only if it is at least this
 # confident and the message is long enough (tuned on lines 1-300 of the eval data; see docs).
 SWITCH_CONFIDENCE = 0.8
+# A first message with no channel hint: a fair guess is enough (there is no language to keep).
+FIRST_GUESS_CONFIDENCE = 0.6
 MIN_SWITCH_WORDS = 3
 MIN_SWITCH_LETTERS = 15
 # Within lingua's top two, a margin below this lets langdetect break the tie.
@@ -627,6 +629,9 @@ def _decide(
             return _decision(found.language, None, f"detected by {found.method}")
         if _long_enough(text) and found.confidence >= SWITCH_CONFIDENCE:
             return _decision(found.language, None, "confident detection")
+        if not hint_code and _long_enough(text) and found.confidence >= FIRST_GUESS_CONFIDENCE:
+            # Nothing else to go on: the detector's fair guess beats defaulting to English.
+            return _decision(found.language, None, "first message, likely language")
         if hint_code:
             return _decision(hint_code, None, "short or unsure text, channel hint")
         if found.language == _unique_letter_language(_clean(text)):
