@@ -327,8 +327,14 @@ def _age_from_tokens(tokens: list[str], lex: Lexicon, expect_age: bool) -> tuple
         if after_unit_half:
             value += 0.5
         nxt = tokens[j + 1 + after_unit_half] if j + 1 + after_unit_half < len(tokens) else ""
+        # "7 mahine ki pregnant", "৭ মাসের গর্ভবতী": a small word may sit before "pregnant".
+        then = tokens[j + 2 + after_unit_half] if j + 2 + after_unit_half < len(tokens) else ""
         if unit in lex.weeks or unit in lex.months:
-            if nxt in lex.pregnant or (pregnant and unit in lex.weeks and nxt not in lex.old):
+            if (
+                nxt in lex.pregnant
+                or then in lex.pregnant
+                or (pregnant and unit in lex.weeks and nxt not in lex.old)
+            ):
                 pregnant = True
                 continue  # "20 weeks pregnant" is not the child's age
             months = value if unit in lex.months else value / WEEKS_PER_MONTH
@@ -368,7 +374,8 @@ def extract_age(
     tokens = _tokens(text)
     pregnant = False
     for lex in lexicons_for(language):
-        age, is_pregnant = _age_from_tokens(tokens, lex, expect_age)
+        # Once one lexicon has read a pregnancy, a bare number is not the child's age.
+        age, is_pregnant = _age_from_tokens(tokens, lex, expect_age and not pregnant)
         pregnant = pregnant or is_pregnant
         if age is not None and age <= MAX_AGE_MONTHS:
             return age, pregnant

@@ -57,6 +57,8 @@ async def run_load(url: str, concurrency: int, turns: int, to_rasa: bool) -> dic
         nonlocal errors
         sender = uuid.uuid4().hex[:16]
         for i in range(per_worker):
+            if i and i % len(MESSAGES) == 0:  # a parent's conversation is ~9 turns, not 200
+                sender = uuid.uuid4().hex[:16]
             message = MESSAGES[i % len(MESSAGES)]
             body = (
                 {"sender": f"web-{sender}", "message": message, "metadata": {"language": "en"}}
@@ -101,6 +103,8 @@ async def run_paced_load(
         nonlocal errors
         sender = uuid.uuid4().hex[:16]
         for i in range(per_conversation):
+            if i and i % len(MESSAGES) == 0:
+                sender = uuid.uuid4().hex[:16]
             delay = start + offset + i * period - time.perf_counter()
             if delay > 0:
                 await asyncio.sleep(delay)
