@@ -330,9 +330,11 @@ def _age_from_tokens(tokens: list[str], lex: Lexicon, expect_age: bool) -> tuple
         # "7 mahine ki pregnant", "৭ মাসের গর্ভবতী": a small word may sit before "pregnant".
         then = tokens[j + 2 + after_unit_half] if j + 2 + after_unit_half < len(tokens) else ""
         if unit in lex.weeks or unit in lex.months:
+            before = tokens[max(0, i - 2) : i]  # "embarazada de 7 meses"
             if (
                 nxt in lex.pregnant
                 or then in lex.pregnant
+                or any(word in lex.pregnant for word in before)
                 or (pregnant and unit in lex.weeks and nxt not in lex.old)
             ):
                 pregnant = True
