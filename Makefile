@@ -42,7 +42,7 @@ db: $(VENV)/.installed
 # The Rasa model and the safeguarding classifier, each rebuilt only when its inputs changed.
 train: install
 	@$(PY) scripts/train_if_changed.py
-	@$(PY) -m channels.safeguarding.classifier
+	@$(PY) -c "from channels.safeguarding.classifier import main; main()"
 
 run: install db train
 	@$(PY) scripts/run_stack.py
