@@ -13,6 +13,7 @@ import datetime as dt
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -53,18 +54,27 @@ def warm_up() -> None:
     classifier.get_model()
 
 
+@lru_cache(maxsize=64)
+def _analyse(text: str) -> tuple[tuple[str, ...], str | None]:
+    """(lexicon categories, the classifier's input or None) for a text.
+
+    Cached: the gate asks `check` and then `possible_concern` about the same message, and the
+    lexicon pass is the costly part of both.
+    """
+    text_forms = forms(text)
+    masked = lexicon.mask_negatives(text_forms)
+    # A message that was mostly a harmless phrase leaves too little for the classifier.
+    enough = masked.folded == text_forms.folded or len(masked.folded.split()) >= _MIN_WORDS_LEFT
+    return lexicon.match(masked), masked.folded if enough else None
+
+
 def check(text: str) -> SafeguardingResult | None:
     """The disclosure in `text`, or None. Pure and fast; never raises."""
     try:
         if not isinstance(text, str) or not text.strip():
             return None
-        text_forms = forms(text)
-        masked = lexicon.mask_negatives(text_forms)
-        by_lexicon = lexicon.match(masked)
-        by_model = None
-        # A message that was mostly a harmless phrase leaves too little for the classifier.
-        if masked.folded == text_forms.folded or len(masked.folded.split()) >= _MIN_WORDS_LEFT:
-            by_model = classifier.get_model().classify(masked.folded)
+        by_lexicon, prepared = _analyse(text)
+        by_model = classifier.get_model().classify(prepared) if prepared is not None else None
     except Exception as error:  # the gate must never break a conversation
         logger.error("Safeguarding check failed (%s)", type(error).__name__)
         return None
@@ -88,11 +98,8 @@ def possible_concern(text: str) -> str | None:
     try:
         if not isinstance(text, str) or not text.strip():
             return None
-        text_forms = forms(text)
-        masked = lexicon.mask_negatives(text_forms)
-        if masked.folded != text_forms.folded and len(masked.folded.split()) < _MIN_WORDS_LEFT:
-            return None
-        return classifier.get_model().concern(masked.folded)
+        _, prepared = _analyse(text)
+        return classifier.get_model().concern(prepared) if prepared is not None else None
     except Exception as error:  # the gate must never break a conversation
         logger.error("Safeguarding concern check failed (%s)", type(error).__name__)
         return None
