@@ -48,65 +48,24 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[index]
 
 
-async def run_load(url: str, concurrency: int, turns: int, to_rasa: bool) -> dict[str, float]:
-    latencies: list[float] = []
-    errors = 0
-    per_worker = max(1, turns // concurrency)
-
-    async def conversation(client: httpx.AsyncClient) -> None:
-        nonlocal errors
-        sender = uuid.uuid4().hex[:16]
-        for i in range(per_worker):
-            if i and i % len(MESSAGES) == 0:  # a parent's conversation is ~9 turns, not 200
-                sender = uuid.uuid4().hex[:16]
-            message = MESSAGES[i % len(MESSAGES)]
-            body = (
-                {"sender": f"web-{sender}", "message": message, "metadata": {"language": "en"}}
-                if to_rasa
-                else {"sender": sender, "message": message}
-            )
-            started = time.perf_counter()
-            response = await client.post(url, json=body)
-            latencies.append((time.perf_counter() - started) * 1000)
-            if response.status_code != 200 or not response.json():
-                errors += 1
-
-    async with httpx.AsyncClient(timeout=30) as client:
-        started = time.perf_counter()
-        await asyncio.gather(*(conversation(client) for _ in range(concurrency)))
-        elapsed = time.perf_counter() - started
-    return {
-        "p50": statistics.median(latencies),
-        "p95": percentile(latencies, 95),
-        "turns_per_s": len(latencies) / elapsed,
-        "turns": len(latencies),
-        "errors": errors,
-    }
-
-
-async def run_paced_load(
-    url: str, conversations: int, rate: float, seconds: float, to_rasa: bool
+async def _drive(
+    url: str, conversations: int, turns_each: int, to_rasa: bool, period: float = 0.0
 ) -> dict[str, float]:
-    """`conversations` parents together offering `rate` turns/s for `seconds`.
-
-    Each conversation sends its next message on a fixed schedule (one every
-    conversations/rate seconds, starts staggered); a late reply makes the next message go at
-    once. So this measures the latency at a given load, where `run_load` (no pauses at all)
-    measures the most the stack can do.
-    """
+    """`conversations` at once, each sending `turns_each` messages (a new sender every 9 turns:
+    a parent's conversation is ~9 turns, not 200). With `period`, each sends its next message
+    on a schedule (one every `period` seconds, starts staggered); a late reply makes the next
+    message go at once. Without, each sends as soon as the reply arrives."""
     latencies: list[float] = []
     errors = 0
-    period = conversations / rate
-    per_conversation = max(1, round(seconds / period))
 
     async def conversation(client: httpx.AsyncClient, offset: float, start: float) -> None:
         nonlocal errors
         sender = uuid.uuid4().hex[:16]
-        for i in range(per_conversation):
+        for i in range(turns_each):
             if i and i % len(MESSAGES) == 0:
                 sender = uuid.uuid4().hex[:16]
             delay = start + offset + i * period - time.perf_counter()
-            if delay > 0:
+            if period and delay > 0:
                 await asyncio.sleep(delay)
             message = MESSAGES[i % len(MESSAGES)]
             body = (
@@ -133,6 +92,20 @@ async def run_paced_load(
         "turns": len(latencies),
         "errors": errors,
     }
+
+
+async def run_load(url: str, concurrency: int, turns: int, to_rasa: bool) -> dict[str, float]:
+    """No pauses at all: the most the stack can do."""
+    return await _drive(url, concurrency, max(1, turns // concurrency), to_rasa)
+
+
+async def run_paced_load(
+    url: str, conversations: int, rate: float, seconds: float, to_rasa: bool
+) -> dict[str, float]:
+    """`conversations` parents together offering `rate` turns/s for `seconds`: the latency
+    at a given load."""
+    period = conversations / rate
+    return await _drive(url, conversations, max(1, round(seconds / period)), to_rasa, period)
 
 
 def _descendants(root_pid: int) -> set[int]:
