@@ -142,7 +142,7 @@ def resident_memory_mb(root_pid: int) -> dict[str, float]:
             continue
         name = (
             "rasa"
-            if "rasa run" in cmdline
+            if "rasa run" in cmdline or "bot.serve run" in cmdline
             else "actions"
             if "rasa_sdk" in cmdline
             else "web"

@@ -45,7 +45,8 @@ def commands(env: dict[str, str], model: Path) -> dict[str, str]:
     procs = {
         "actions": f"{venv}/python -m rasa_sdk --actions actions --port {env['ACTIONS_PORT']}",
         "rasa": (
-            f"{venv_rasa}/rasa run --enable-api --auth-token {env['RASA_TOKEN']} "
+            # `rasa run` with two speed fixes (bot/serve.py)
+            f"{venv_rasa}/python -m bot.serve run --enable-api --auth-token {env['RASA_TOKEN']} "
             f"--endpoints bot/endpoints.yml --credentials bot/credentials.yml "
             f"--model {model} --port {env['RASA_PORT']} --interface 127.0.0.1"
         ),

@@ -1,0 +1,131 @@
+"""Checks of bot/serve.py, bot/nlg.py and bot/tracker_store.py, run with .venv-rasa's Python
+(Rasa needs Python 3.10): `python tests/rasa_side/speedup_checks.py <check>`.
+tests/test_rasa_speedups.py runs each one; a failed assert exits non-zero."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from aiohttp import web
+
+
+async def _server(handler: object) -> tuple[web.AppRunner, str]:
+    app = web.Application()
+    app.router.add_post("/{tail:.*}", handler)  # type: ignore[arg-type]
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    return runner, f"http://127.0.0.1:{port}"
+
+
+def cached_validation_still_rejects_bad_responses() -> None:
+    import jsonschema
+
+    from bot import serve
+
+    serve.install()
+    schema = {"type": "object", "properties": {"events": {"type": "array"}}}
+    for _ in range(3):
+        jsonschema.validate({"events": []}, dict(schema))
+    assert len(serve._VALIDATORS) == 1, serve._VALIDATORS
+    try:
+        jsonschema.validate({"events": "not a list"}, dict(schema))
+    except jsonschema.ValidationError as error:
+        assert "not of type 'array'" in error.message
+    else:
+        raise AssertionError("an invalid response passed validation")
+
+
+def action_calls_reuse_one_connection() -> None:
+    from rasa.utils.endpoints import EndpointConfig
+
+    from bot import serve
+
+    serve.install()
+    peers: set[object] = set()
+
+    async def handler(request: web.Request) -> web.Response:
+        peers.add(request.transport.get_extra_info("peername"))  # type: ignore[union-attr]
+        return web.json_response({"events": [], "responses": []})
+
+    async def run() -> None:
+        runner, url = await _server(handler)
+        endpoint = EndpointConfig(url=f"{url}/webhook")
+        for _ in range(5):
+            assert await endpoint.request(json={"next_action": "x"}) == {
+                "events": [],
+                "responses": [],
+            }
+        await runner.cleanup()
+
+    asyncio.run(run())
+    assert len(peers) == 1, peers
+
+
+def nlg_sends_slots_not_the_whole_conversation() -> None:
+    from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
+    from rasa.shared.core.slots import TextSlot
+    from rasa.shared.core.trackers import DialogueStateTracker
+    from rasa.utils.endpoints import EndpointConfig
+
+    from bot.nlg import ContentStoreNLG
+
+    bodies: list[dict] = []
+
+    async def handler(request: web.Request) -> web.Response:
+        bodies.append(await request.json())
+        return web.json_response({"text": "Cześć!", "buttons": []})
+
+    async def run() -> dict:
+        runner, url = await _server(handler)
+        tracker = DialogueStateTracker.from_events(
+            "parent-1",
+            [ActionExecuted("action_listen"), UserUttered("hej"), SlotSet("language", "pl")],
+            slots=[TextSlot("language", mappings=[])],
+        )
+        nlg = ContentStoreNLG(EndpointConfig(url=f"{url}/nlg"))
+        reply = await nlg.generate("utter_greet", tracker, "rest", name="Ola")
+        await runner.cleanup()
+        return reply
+
+    reply = asyncio.run(run())
+    assert reply["text"] == "Cześć!"
+    (body,) = bodies
+    assert body["response"] == "utter_greet" and body["arguments"] == {"name": "Ola"}
+    assert body["tracker"]["slots"]["language"] == "pl"
+    assert "events" not in body["tracker"] and body["channel"] == {"name": "rest"}
+
+
+def sqlite_tracker_store_keeps_conversations_in_wal_mode() -> None:
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import ActionExecuted, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from bot.tracker_store import FrontDoorTrackerStore
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "tracker.db"
+        store = FrontDoorTrackerStore(domain=Domain.empty(), dialect="sqlite", db=str(path))
+        tracker = DialogueStateTracker.from_events(
+            "parent-2", [ActionExecuted("action_listen"), UserUttered("is millbrook open")]
+        )
+        asyncio.run(store.save(tracker))
+        again = asyncio.run(store.retrieve("parent-2"))
+        assert again is not None and again.latest_message.text == "is millbrook open"
+        with store.engine.connect() as connection:
+            synchronous = connection.exec_driver_sql("PRAGMA synchronous").scalar()
+        assert synchronous == 1, synchronous  # NORMAL
+        assert sqlite3.connect(path).execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+if __name__ == "__main__":
+    globals()[sys.argv[1]]()
+    print("ok")
