@@ -126,6 +126,31 @@ def sqlite_tracker_store_keeps_conversations_in_wal_mode() -> None:
         assert sqlite3.connect(path).execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
+def intent_features_match_rasas_own_matrix() -> None:
+    import numpy as np
+    import scipy.sparse as sp
+    from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
+    from rasa.shared.nlu.training_data.features import Features
+    from rasa.shared.nlu.training_data.message import Message
+
+    from bot.nlu_components.intent_classifier import sentence_matrix
+
+    rng = np.random.default_rng(7)
+    messages = []
+    for tokens in (1, 4, 9):
+        message = Message(data={"text": " ".join(["word"] * tokens)})
+        for origin, width in (("words", 30), ("chars", 50)):
+            sentence = sp.random(1, width, density=0.2, format="coo", random_state=rng) * 5
+            sequence = sp.random(tokens, width, density=0.2, format="coo", random_state=rng)
+            message.add_features(Features(sequence, "sequence", "text", origin))
+            message.add_features(Features(sentence.tocoo(), "sentence", "text", origin))
+        messages.append(message)
+    ours = sentence_matrix(messages)
+    rasas = LogisticRegressionClassifier._create_X(None, messages)  # type: ignore[arg-type]
+    assert ours is not None and ours.shape == rasas.shape == (3, 80), (ours, rasas.shape)
+    assert abs(ours - rasas).max() == 0
+
+
 if __name__ == "__main__":
     globals()[sys.argv[1]]()
     print("ok")
