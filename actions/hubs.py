@@ -318,6 +318,8 @@ async def show_whats_on(
         dispatcher.utter_message(response=response, hub=hub_name, handoff_payload=handoff)
     else:
         lines = session_lines(sessions, language, with_hub=not hub_name, names=names)
+        if choice.hub is not None and choice.hub.address:
+            lines += f"\n📍 {choice.hub.address}"  # where to go, in the same message
         response = "utter_whats_on_hub" if hub_name else "utter_whats_on_all"
         dispatcher.utter_message(
             response=response, hub=hub_name, sessions=lines, handoff_payload=handoff

@@ -18,6 +18,7 @@ from actions.hubs import (
     target_dates,
     tell_opening_times,
 )
+from directory.search import get_hub
 from tests.actions.conftest import TrackerFactory, hub_id, responses_of
 
 CHRISTMAS = dt.datetime(2026, 12, 25, 11, 0, tzinfo=LONDON)
@@ -93,6 +94,8 @@ async def test_whats_on_at_a_hub(directory: Session, make_tracker: TrackerFactor
     assert message["response"] == "utter_whats_on_hub"
     assert message["hub"] == "Millbrook"
     assert re.search(r"\d\d:\d\d", message["sessions"])
+    address = get_hub(directory, millbrook).address  # type: ignore[union-attr]
+    assert address and message["sessions"].endswith(f"📍 {address}")
     assert message["handoff_payload"] == f'/human_handoff{{"location_id":"{millbrook}"}}'
 
 
