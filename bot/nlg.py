@@ -38,6 +38,7 @@ class ContentStoreNLG(CallbackNaturalLanguageGenerator):
     """Asks `/nlg` for each response, sending the slots instead of the whole conversation."""
 
     def __init__(self, endpoint_config: EndpointConfig, domain: Domain | None = None) -> None:
+        # Rasa builds custom NLG classes with `domain=` as well; the callback NLG needs none.
         super().__init__(endpoint_config)
 
     async def generate(

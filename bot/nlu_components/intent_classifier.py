@@ -18,14 +18,14 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, TEXT
-from rasa.shared.nlu.training_data.message import Message
-from scipy.sparse import csr_matrix
 from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
+from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from scipy.sparse import csr_matrix
 
 
 def sentence_matrix(messages: list[Message]) -> csr_matrix | None:
