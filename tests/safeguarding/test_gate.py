@@ -123,6 +123,34 @@ def test_a_negative_phrase_does_not_hide_a_disclosure_in_the_same_message() -> N
 
 
 @pytest.mark.parametrize(
+    "lead_in",
+    [
+        "in the news today",
+        "on the telly last night",
+        "i saw on the news",
+        "watched a documentary about suicide",
+        "the wait is killing me",
+        "my feet are killing me lol",
+        "i could die of embarrassment",
+        "read an article about domestic violence",
+    ],
+)
+@pytest.mark.parametrize(
+    ("disclosure", "category"),
+    [
+        ("my partner hit me again last night", "domestic_abuse"),
+        ("i want to end my life", "suicide"),
+    ],
+)
+def test_negative_lead_ins_never_hide_the_words_after_them(
+    lead_in: str, disclosure: str, category: str
+) -> None:
+    """Negatives blank what they match; a parent may go straight on to their own danger."""
+    result = safeguarding.check(f"{lead_in} {disclosure}")
+    assert result is not None and category in result.categories, result
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "",
