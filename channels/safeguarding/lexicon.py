@@ -81,7 +81,19 @@ _NORMALISERS = _forms_of(plain)
 _CAPTURING_GROUP = re.compile(r"(?<!\\)\((?!\?)")
 
 
-def _entry_sources(entry: Any) -> Sources:
+# A negative blanks what it matches. Free words at its edges ("support group" and the next
+# six words) could blank a disclosure written straight before or after it, so they are cut
+# from negative patterns: a negative hides only its own phrase (hazard H2, docs/safeguarding.md).
+_FREE_WORDS_AFTER = re.compile(r"(?:\(\?: \\S\+\)\{0,\d+\}|\.\{0,\d+\})+$")
+_FREE_WORDS_BEFORE = re.compile(r"^(?:\(\?:\\S\+ \)\{0,\d+\}|\.\{0,\d+\})+")
+
+
+def without_free_edges(pattern: str) -> str:
+    """A negative pattern without free words before or after its own phrase."""
+    return _FREE_WORDS_BEFORE.sub("", _FREE_WORDS_AFTER.sub("", pattern))
+
+
+def _entry_sources(entry: Any, negative: bool = False) -> Sources:
     """Regex sources of one YAML entry: plain, folded and squeezed phrases, and patterns.
 
     Phrase sources are marked with a leading NUL so `_compile` can put the word-boundary
@@ -97,6 +109,8 @@ def _entry_sources(entry: Any) -> Sources:
         pattern = unicodedata.normalize("NFKC", str(entry["pattern"])).translate(LETTER_MAP)
         # Groups only ever group here: non-capturing ones match the same and run faster.
         pattern = _CAPTURING_GROUP.sub("(?:", pattern)
+        if negative:
+            pattern = without_free_edges(pattern)
         return [], [], [], [pattern]  # checked one by one only if the whole set fails
     phrase = str(entry.get("phrase") or "")
     sources = ["\0" + phrase_regex(phrase, n) for n in _NORMALISERS]
@@ -106,7 +120,9 @@ def _entry_sources(entry: Any) -> Sources:
 
 def _compile(sources: list[str]) -> re.Pattern[str]:
     phrases = sorted({s[1:] for s in sources if s.startswith("\0")}, key=len, reverse=True)
-    patterns = sorted({s for s in sources if not s.startswith("\0")})
+    # Longest first: at one position the first alternative that matches wins, and for
+    # negatives the more specific (longer) pattern should blank its whole span.
+    patterns = sorted({s for s in sources if not s.startswith("\0")}, key=lambda p: (-len(p), p))
     parts = [f"(?:{p})" for p in patterns]
     if phrases:
         parts.insert(0, r"(?<!\S)(?:" + "|".join(phrases) + r")(?!\S)")
@@ -143,7 +159,7 @@ def build(directory: Path = LEXICON_DIR) -> Lexicon:
                     bucket.extend(sources)
                 size += 1
         for entry in data.get("negatives") or []:
-            for bucket, sources in zip(neg, _entry_sources(entry), strict=True):
+            for bucket, sources in zip(neg, _entry_sources(entry, negative=True), strict=True):
                 bucket.extend(sources)
     positive = {c: _compile_all(sources) for c, sources in pos.items()}
     return Lexicon(positive, _compile_all(neg), size)

@@ -123,6 +123,29 @@ def test_a_negative_phrase_does_not_hide_a_disclosure_in_the_same_message() -> N
 
 
 @pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("grupa wsparcia w czwartek? maz mnie bije codziennie", "domestic_abuse"),
+        ("maz mnie bije codziennie. grupa wsparcia w czwartek?", "domestic_abuse"),
+        ("support group on thursday? my partner hit me again last night", "domestic_abuse"),
+    ],
+)
+def test_a_negative_with_free_words_around_it_hides_only_its_own_phrase(
+    text: str, category: str
+) -> None:
+    result = safeguarding.check(text)
+    assert result is not None and category in result.categories, result
+
+
+def test_negative_patterns_have_no_free_words_at_their_edges() -> None:
+    from channels.safeguarding.lexicon import without_free_edges
+
+    assert without_free_edges(r"\bgrup\w* wsparcia\b(?: \S+){0,6}") == r"\bgrup\w* wsparcia\b"
+    assert without_free_edges(r"(?:\S+ ){0,5}support group.{0,9}") == "support group"
+    assert without_free_edges(r"\bnews\b.{0,40}\bswallowed\b") == r"\bnews\b.{0,40}\bswallowed\b"
+
+
+@pytest.mark.parametrize(
     "lead_in",
     [
         "in the news today",
