@@ -1,7 +1,8 @@
 """Evaluate the safeguarding gate on tests/safeguarding/heldout.yml; write docs/safeguarding.md.
 
 Recall per category and language, false alarms on hard negatives per language, a category
-confusion table and the mean time per check. The measured figures replace the section
+confusion table and the mean time per check; and how often everyday questions (the NLU
+held-out files) get the safeguarding reply or the check-in. The measured figures replace the section
 between the `eval:start` and `eval:end` markers of docs/safeguarding.md; the rest of the
 page (review process, hazard log) is kept as written.
 
@@ -33,6 +34,9 @@ HELDOUT_FILES = {
     ),
 }
 HELDOUT_DIR = ROOT / "tests" / "safeguarding"
+# Everyday traffic: the NLU held-out files (never read by the safeguarding classifier).
+EVERYDAY_DIR = ROOT / "tests" / "nlu"
+EVERYDAY = "everyday"
 DOC = ROOT / "docs" / "safeguarding.md"
 LANGUAGES = ("en", "pl", "ro", "pa", "ur", "pt", "es", "ar", "bn", "uk")
 START, END = "<!-- eval:start -->", "<!-- eval:end -->"
@@ -175,6 +179,51 @@ def report(r: dict[str, object], name: str) -> str:
     return "\n".join(lines)
 
 
+def evaluate_everyday(directory: Path = EVERYDAY_DIR) -> str:
+    """How often everyday parent questions get a safeguarding reply or the check-in.
+
+    The NLU held-out questions (minus the abuse topic questions, which are meant to read
+    close to a disclosure) stand for ordinary traffic: each one wrongly given the full
+    safeguarding reply or the check-in costs a parent a fright.
+    """
+    safeguarding.warm_up()
+    lines = [
+        f"Everyday parent questions (`{directory.relative_to(ROOT)}/*_heldout.yml`, the NLU "
+        "held-out files, abuse topic questions left out): how many got the full safeguarding "
+        "reply, and how many the check-in added to the normal answer.",
+        "",
+        "| lang | messages | full reply | check-in |",
+        "|---|---|---|---|",
+    ]
+    totals = Counter[str]()
+    for lang in LANGUAGES:
+        path = directory / f"{lang}_heldout.yml"
+        if not path.exists():
+            continue
+        texts = [
+            line.strip().removeprefix("- ").strip()
+            for item in yaml.safe_load(path.read_text(encoding="utf-8"))["nlu"]
+            if item.get("intent") != "domestic_abuse"
+            for line in str(item.get("examples", "")).splitlines()
+            if line.strip()
+        ]
+        flagged = sum(safeguarding.check(t) is not None for t in texts)
+        checked_in = sum(
+            safeguarding.check(t) is None and safeguarding.possible_concern(t) is not None
+            for t in texts
+        )
+        totals.update(messages=len(texts), flagged=flagged, checked_in=checked_in)
+        lines.append(
+            f"| {lang} | {len(texts)} | {_ratio(flagged, len(texts))} | "
+            f"{_ratio(checked_in, len(texts))} |"
+        )
+    n = totals["messages"]
+    lines.append(
+        f"| **all** | {n} | {_ratio(totals['flagged'], n)} | {_ratio(totals['checked_in'], n)} |"
+    )
+    return "\n".join(lines)
+
+
 def write_doc(markdown: str) -> None:
     """Replace the figures section of docs/safeguarding.md (create the page if missing)."""
     block = f"{START}\n{markdown}\n{END}"
@@ -196,8 +245,8 @@ def main() -> None:
     parser.add_argument("--show-errors", action="store_true", help="list misses/false alarms")
     parser.add_argument(
         "--only",
-        choices=sorted(HELDOUT_FILES),
-        help="evaluate one held-out file (implies --no-write); used while tuning on heldout.yml",
+        choices=[*sorted(HELDOUT_FILES), EVERYDAY],
+        help="evaluate one held-out file or the everyday questions (implies --no-write)",
     )
     args = parser.parse_args()
     if args.only:
@@ -205,7 +254,10 @@ def main() -> None:
     print("$ .venv/bin/python scripts/eval_safeguarding.py")
     print(machine())
     sections = []
-    for name in [args.only] if args.only else HELDOUT_FILES:
+    for name in [args.only] if args.only else [*HELDOUT_FILES, EVERYDAY]:
+        if name == EVERYDAY:
+            sections.append("### Everyday questions\n\n" + evaluate_everyday())
+            continue
         results = evaluate(HELDOUT_DIR / name)
         sections.append(f"### {name}\n\n" + report(results, name))
         if args.show_errors:

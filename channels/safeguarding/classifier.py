@@ -12,8 +12,8 @@ training examples.
 
 Model: multinomial logistic regression over the seven categories and "none", class-balanced,
 L2-regularised, fitted by scikit-learn (L-BFGS) at training time only; scoring is a numpy
-lookup in the hashed weight table. Everyday messages from the NLU data (at most
-`_ORDINARY_PER_LANGUAGE` per language) are extra negatives. The risk score of
+lookup in the hashed weight table. Every everyday message of the NLU data is an extra
+negative (each weighing `_ORDINARY_WEIGHT` of a curated example). The risk score of
 a text is 1 - P(none), taken over the whole text and over windows of `_WINDOW` words, so a
 disclosure in the middle of a long message still counts; the category is the likeliest one.
 
@@ -75,9 +75,12 @@ _WINDOW = 12
 _STRIDE = 4
 _C = 4.0  # inverse L2 strength, chosen by `--cv` (see docs/safeguarding.md)
 _MAX_ITER = 100
-# Everyday messages per language: enough to show what ordinary traffic looks like, few enough
-# that training (and so a fresh start after a data change) stays well under a minute.
-_ORDINARY_PER_LANGUAGE = 500
+# Every everyday message of the NLU data is a negative, each counting this much of a curated
+# example. With only a sample of them, or with less weight, function words common in
+# disclosures ("please", "me", "and") made replies like "and on saturday please" or "please
+# forget me and delete my chat" look risky; with more weight the threshold rises and recall
+# falls (compared in docs/safeguarding.md).
+_ORDINARY_WEIGHT = 0.3
 _HOLD_OUT_EVERY = 5
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -120,10 +123,7 @@ def load_corpus(directory: Path = CORPUS_DIR) -> list[Example]:
 
 
 def load_ordinary_messages(directory: Path = NLU_DIR) -> list[Example]:
-    """Everyday parent messages from the NLU training data, labelled `none`.
-
-    At most `_ORDINARY_PER_LANGUAGE` per language, spread evenly over all its intents.
-    """
+    """Everyday parent messages from the NLU training data, labelled `none`."""
     examples: list[Example] = []
     for language_dir in sorted(p for p in directory.iterdir() if p.is_dir()):
         texts: list[str] = []
@@ -136,9 +136,7 @@ def load_ordinary_messages(directory: Path = NLU_DIR) -> list[Example]:
                     text = line.strip().removeprefix("- ").strip()
                     if text:
                         texts.append(text)
-        step = max(1.0, len(texts) / _ORDINARY_PER_LANGUAGE)
-        chosen = [texts[int(i * step)] for i in range(min(len(texts), _ORDINARY_PER_LANGUAGE))]
-        examples.extend(Example(t, language_dir.name, NONE, ordinary=True) for t in chosen)
+        examples.extend(Example(t, language_dir.name, NONE, ordinary=True) for t in texts)
     return examples
 
 
@@ -326,11 +324,8 @@ def choose_threshold(
 
 
 def _example_weights(examples: Sequence[Example]) -> list[float]:
-    """Ordinary messages together weigh as much as the curated hard negatives."""
-    ordinary = sum(e.ordinary for e in examples)
-    curated_none = sum(e.category == NONE and not e.ordinary for e in examples)
-    share = curated_none / ordinary if ordinary else 1.0
-    return [share if e.ordinary else 1.0 for e in examples]
+    """Each everyday message counts `_ORDINARY_WEIGHT` of a curated example."""
+    return [_ORDINARY_WEIGHT if e.ordinary else 1.0 for e in examples]
 
 
 def train(examples: Sequence[Example]) -> Model:
@@ -364,6 +359,7 @@ def data_key() -> str:
         *sorted(NLU_DIR.glob("*/*.yml")),
         *sorted(LEXICON_DIR.glob("*.yml")),
         _HERE / "normalise.py",
+        _HERE / "lexicon.py",
         Path(__file__).resolve(),
     ]
     for path in files:
