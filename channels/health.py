@@ -13,7 +13,7 @@ from sqlalchemy import text
 from directory.core.config import REPO_ROOT, get_settings
 from directory.core.db import get_engine
 
-State = Literal["up", "down", "absent"]
+State = Literal["up", "starting", "down", "absent"]
 router = APIRouter(tags=["health"])
 PROBE_TIMEOUT_S = 2.0
 
@@ -27,15 +27,19 @@ def _database_state() -> State:
         return "down"
 
 
-async def _http_state(url: str, built: bool) -> State:
+async def _http_state(url: str, built: bool, params: dict[str, str] | None = None) -> State:
     if not built:
         return "absent"
     try:
         async with httpx.AsyncClient(timeout=PROBE_TIMEOUT_S) as client:
-            response = await client.get(url)
-        return "up" if response.status_code == 200 else "down"
+            response = await client.get(url, params=params)
     except httpx.HTTPError:
         return "down"
+    if response.status_code == 200:
+        return "up"
+    # Rasa answers 409 while its model is still loading (half a minute after a start): a
+    # parent writing then would only get the "trouble answering" message.
+    return "starting" if response.status_code == 409 else "down"
 
 
 def _rasa_is_built() -> bool:
@@ -52,7 +56,11 @@ async def healthz() -> JSONResponse:
     settings = get_settings()
     database, rasa, actions = await asyncio.gather(
         asyncio.to_thread(_database_state),
-        _http_state(f"{settings.rasa_url}/", _rasa_is_built()),
+        # `/status` answers 200 only once the model is loaded; `/` answers as soon as the
+        # HTTP server is up.
+        _http_state(
+            f"{settings.rasa_url}/status", _rasa_is_built(), {"token": settings.rasa_token}
+        ),
         _http_state(f"{settings.action_server_url}/health", _actions_are_built()),
     )
     components: dict[str, State] = {

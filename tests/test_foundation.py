@@ -85,3 +85,42 @@ def test_healthz_names_what_is_down(app_settings, monkeypatch) -> None:  # type:
     assert body["components"]["web"] == "up"
     assert body["components"]["rasa"] in {"down", "absent"}
     assert "rasa" in body["not_up"]
+
+
+def test_healthz_says_rasa_is_starting_until_its_model_is_loaded(app_settings, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Rasa's HTTP server answers before its model is loaded; parents must not be let in then."""
+    import http.server
+    import threading
+
+    loaded = threading.Event()
+    asked: list[str] = []
+
+    class FakeRasa(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            asked.append(self.path)
+            status = 200 if loaded.is_set() or not self.path.startswith("/status") else 409
+            self.send_response(status)
+            self.end_headers()
+            self.wfile.write(b"{}")
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), FakeRasa)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    from channels.web import create_app
+    from directory.core import config
+
+    monkeypatch.setenv("RASA_URL", f"http://127.0.0.1:{server.server_address[1]}")
+    config.get_settings.cache_clear()
+    try:
+        with TestClient(create_app()) as client:
+            starting = client.get("/healthz").json()
+            loaded.set()
+            ready = client.get("/healthz").json()
+    finally:
+        server.shutdown()
+    assert starting["components"]["rasa"] == "starting"
+    assert "rasa" in starting["not_up"]
+    assert ready["components"]["rasa"] == "up"
+    assert all("token=" in path for path in asked if path.startswith("/status"))

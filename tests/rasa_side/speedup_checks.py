@@ -151,6 +151,59 @@ def intent_features_match_rasas_own_matrix() -> None:
     assert abs(ours - rasas).max() == 0
 
 
+def sentence_featurizer_matches_rasas_sentence_rows() -> None:
+    from rasa.engine.graph import ExecutionContext, GraphSchema
+    from rasa.engine.storage.local_model_storage import LocalModelStorage
+    from rasa.engine.storage.resource import Resource
+    from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import (
+        CountVectorsFeaturizer,
+    )
+    from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
+    from rasa.shared.nlu.training_data.message import Message
+    from rasa.shared.nlu.training_data.training_data import TrainingData
+
+    from bot.nlu_components.sentence_featurizer import SentenceCountVectorsFeaturizer
+
+    texts = {
+        "infant_feeding": ["help with breastfeeding", "baby wont latch", "bottle feeding tips"],
+        "hub_opening_times": ["is millbrook open today", "opening times saturday"],
+        "greet": ["hi", "hello there"],
+    }
+    storage = LocalModelStorage(Path(tempfile.mkdtemp()))
+    context = ExecutionContext(GraphSchema({}), "check")
+    tokenizer = WhitespaceTokenizer(WhitespaceTokenizer.get_default_config())
+
+    def featurised(cls: type, config: dict[str, object], name: str) -> list[Message]:
+        examples = [Message(data={"text": t, "intent": i}) for i, ts in texts.items() for t in ts]
+        data = TrainingData(examples)
+        tokenizer.process_training_data(data)
+        component = cls.create(  # type: ignore[attr-defined]
+            {**cls.get_default_config(), **config}, storage, Resource(name), context
+        )
+        component.train(data)
+        component.process_training_data(data)
+        unseen = [Message(data={"text": "is the hub open on saturday"}), Message(data={})]
+        tokenizer.process(unseen)
+        component.process(unseen)
+        return [*data.training_examples, *unseen]
+
+    for config in ({"min_ngram": 1, "max_ngram": 2}, {"analyzer": "char_wb", "max_ngram": 5}):
+        theirs = featurised(CountVectorsFeaturizer, config, "rasa" + str(len(config)))
+        ours = featurised(SentenceCountVectorsFeaturizer, config, "ours" + str(len(config)))
+        for mine, rasas in zip(ours, theirs, strict=True):
+            seq, sen = mine.get_sparse_features("text")
+            _, rasa_sen = rasas.get_sparse_features("text")
+            assert seq is None, "no per-token features for texts"
+            assert (sen is None) == (rasa_sen is None), mine.data
+            if sen is not None:
+                assert sen.features.shape == rasa_sen.features.shape
+                assert abs(sen.features - rasa_sen.features).max() == 0, mine.data
+            # Intents keep Rasa's own features.
+            assert (mine.get_sparse_features("intent")[0] is None) == (
+                rasas.get_sparse_features("intent")[0] is None
+            )
+
+
 if __name__ == "__main__":
     globals()[sys.argv[1]]()
     print("ok")
