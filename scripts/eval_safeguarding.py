@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from channels import safeguarding  # noqa: E402
+from channels.safeguarding.classifier import everyday_texts  # noqa: E402
 
 HELDOUT_FILES = {
     "heldout.yml": "written with the gate (its misses were seen while building the lexicon)",
@@ -200,18 +201,10 @@ def evaluate_everyday(directory: Path = EVERYDAY_DIR) -> str:
         path = directory / f"{lang}_heldout.yml"
         if not path.exists():
             continue
-        texts = [
-            line.strip().removeprefix("- ").strip()
-            for item in yaml.safe_load(path.read_text(encoding="utf-8"))["nlu"]
-            if item.get("intent") != "domestic_abuse"
-            for line in str(item.get("examples", "")).splitlines()
-            if line.strip()
-        ]
-        flagged = sum(safeguarding.check(t) is not None for t in texts)
-        checked_in = sum(
-            safeguarding.check(t) is None and safeguarding.possible_concern(t) is not None
-            for t in texts
-        )
+        texts = everyday_texts(path)
+        unflagged = [t for t in texts if safeguarding.check(t) is None]
+        flagged = len(texts) - len(unflagged)
+        checked_in = sum(safeguarding.possible_concern(t) is not None for t in unflagged)
         totals.update(messages=len(texts), flagged=flagged, checked_in=checked_in)
         lines.append(
             f"| {lang} | {len(texts)} | {_ratio(flagged, len(texts))} | "

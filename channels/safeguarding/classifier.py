@@ -122,21 +122,28 @@ def load_corpus(directory: Path = CORPUS_DIR) -> list[Example]:
     return examples
 
 
+def everyday_texts(path: Path) -> list[str]:
+    """The example texts of a Rasa NLU file, without the abuse topic questions."""
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER) or {}
+    texts: list[str] = []
+    for item in data.get("nlu") or []:
+        if "intent" not in item or item["intent"] in _NOT_ORDINARY_INTENTS:
+            continue
+        for line in str(item.get("examples", "")).splitlines():
+            text = line.strip().removeprefix("- ").strip()
+            if text:
+                texts.append(text)
+    return texts
+
+
 def load_ordinary_messages(directory: Path = NLU_DIR) -> list[Example]:
     """Everyday parent messages from the NLU training data, labelled `none`."""
     examples: list[Example] = []
     for language_dir in sorted(p for p in directory.iterdir() if p.is_dir()):
-        texts: list[str] = []
         for path in sorted(language_dir.glob("*.yml")):
-            data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER) or {}
-            for item in data.get("nlu") or []:
-                if "intent" not in item or item["intent"] in _NOT_ORDINARY_INTENTS:
-                    continue
-                for line in str(item.get("examples", "")).splitlines():
-                    text = line.strip().removeprefix("- ").strip()
-                    if text:
-                        texts.append(text)
-        examples.extend(Example(t, language_dir.name, NONE, ordinary=True) for t in texts)
+            examples.extend(
+                Example(t, language_dir.name, NONE, ordinary=True) for t in everyday_texts(path)
+            )
     return examples
 
 
