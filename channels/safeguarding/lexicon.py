@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 
 from channels.safeguarding.normalise import LETTER_MAP, Forms, fold, plain, squeeze
+from channels.safeguarding.prefilter import PatternSet
 
 LEXICON_DIR = Path(__file__).resolve().parent / "lexicon"
 CATEGORIES = (
@@ -35,7 +36,7 @@ _GAP = r"(?: \S+){0,3}"
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-Matchers = tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]
+Phrases = tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]
 Sources = tuple[list[str], list[str], list[str], list[str]]
 
 
@@ -43,12 +44,16 @@ Sources = tuple[list[str], list[str], list[str], list[str]]
 class Lexicon:
     """Compiled positive and negative matchers.
 
-    Each is a tuple of four: phrases for the plain, folded and squeezed forms, and the regex
-    `pattern:` entries (compiled once, matched on the plain and folded forms).
+    Phrases are compiled per category into one regex for each of the plain, folded and
+    squeezed forms. The regex `pattern:` entries (matched on the plain and folded forms) are
+    one `PatternSet` for all categories, with the category of each pattern alongside.
     """
 
-    positive: dict[str, Matchers]
-    negative: Matchers
+    positive: dict[str, Phrases]
+    positive_patterns: PatternSet
+    pattern_categories: tuple[str, ...]
+    negative: Phrases
+    negative_patterns: PatternSet
     size: int
 
 
@@ -94,11 +99,7 @@ def without_free_edges(pattern: str) -> str:
 
 
 def _entry_sources(entry: Any, negative: bool = False) -> Sources:
-    """Regex sources of one YAML entry: plain, folded and squeezed phrases, and patterns.
-
-    Phrase sources are marked with a leading NUL so `_compile` can put the word-boundary
-    checks around all of them at once (much faster than one check per phrase).
-    """
+    """Regex sources of one YAML entry: plain, folded and squeezed phrases, and patterns."""
     if isinstance(entry, str):
         entry = {"phrase": entry}
     if not isinstance(entry, dict):
@@ -111,30 +112,24 @@ def _entry_sources(entry: Any, negative: bool = False) -> Sources:
         pattern = _CAPTURING_GROUP.sub("(?:", pattern)
         if negative:
             pattern = without_free_edges(pattern)
-        return [], [], [], [pattern]  # checked one by one only if the whole set fails
+        return [], [], [], [pattern]
     phrase = str(entry.get("phrase") or "")
-    sources = ["\0" + phrase_regex(phrase, n) for n in _NORMALISERS]
-    p, f, s = (([x] if len(x) > 1 else []) for x in sources)
+    sources = [phrase_regex(phrase, n) for n in _NORMALISERS]
+    p, f, s = (([x] if x else []) for x in sources)
     return p, f, s, []
 
 
 def _compile(sources: list[str]) -> re.Pattern[str]:
-    phrases = sorted({s[1:] for s in sources if s.startswith("\0")}, key=len, reverse=True)
+    """One regex for phrase sources, with the word-boundary checks around all of them at once
+    (much faster than one check per phrase)."""
     # Longest first: at one position the first alternative that matches wins, and for
-    # negatives the more specific (longer) pattern should blank its whole span.
-    patterns = sorted({s for s in sources if not s.startswith("\0")}, key=lambda p: (-len(p), p))
-    parts = [f"(?:{p})" for p in patterns]
-    if phrases:
-        parts.insert(0, r"(?<!\S)(?:" + "|".join(phrases) + r")(?!\S)")
-    try:
-        return re.compile("|".join(parts) if parts else r"(?!x)x")
-    except re.error:
-        for pattern in patterns:  # fail loudly, naming the broken pattern in the file
-            try:
-                re.compile(pattern)
-            except re.error as error:
-                raise ValueError(f"broken lexicon pattern {pattern!r}: {error}") from error
-        raise
+    # negatives the more specific (longer) phrase should blank its whole span.
+    phrases = sorted(set(sources), key=len, reverse=True)
+    if not phrases:
+        return re.compile(r"(?!x)x")
+    return re.compile(r"(?<!\S)(?:" + "|".join(phrases) + r")(?!\S)")
+
+
 
 
 def load_files(directory: Path = LEXICON_DIR) -> dict[str, dict[str, Any]]:
@@ -161,13 +156,19 @@ def build(directory: Path = LEXICON_DIR) -> Lexicon:
         for entry in data.get("negatives") or []:
             for bucket, sources in zip(neg, _entry_sources(entry, negative=True), strict=True):
                 bucket.extend(sources)
-    positive = {c: _compile_all(sources) for c, sources in pos.items()}
-    return Lexicon(positive, _compile_all(neg), size)
-
-
-def _compile_all(sources: Sources) -> Matchers:
-    p, f, s, patterns = sources
-    return _compile(p), _compile(f), _compile(s), _compile(patterns)
+    positive = {c: (_compile(p), _compile(f), _compile(s)) for c, (p, f, s, _) in pos.items()}
+    # Existence is all that counts for positives, so their order is free; negatives blank
+    # what they match, longest (most specific) pattern first.
+    tagged = sorted({(pattern, c) for c, sources in pos.items() for pattern in sources[3]})
+    neg_patterns = sorted(set(neg[3]), key=lambda p: (-len(p), p))
+    return Lexicon(
+        positive=positive,
+        positive_patterns=PatternSet([pattern for pattern, _ in tagged]),
+        pattern_categories=tuple(c for _, c in tagged),
+        negative=(_compile(neg[0]), _compile(neg[1]), _compile(neg[2])),
+        negative_patterns=PatternSet(neg_patterns),
+        size=size,
+    )
 
 
 @lru_cache(maxsize=1)
@@ -180,7 +181,8 @@ def mask_negatives(text_forms: Forms, lexicon: Lexicon | None = None) -> Forms:
     """The forms with every negative (harmless) phrase blanked out."""
     lex = lexicon or get_lexicon()
     blank = lambda m: " " * len(m.group(0))  # noqa: E731
-    p, f, s, patterns = lex.negative
+    p, f, s = lex.negative
+    patterns = lex.negative_patterns
     folded = patterns.sub(blank, f.sub(blank, text_forms.folded))
     # Regex negatives have no squeezed form: squeeze the masked folded text instead, so a
     # negative pattern also hides its span from the squeezed phrases.
@@ -200,23 +202,37 @@ def mask_folded(folded: str, lexicon: Lexicon | None = None) -> str:
     """The folded form with every negative phrase blanked out (what the classifier sees)."""
     lex = lexicon or get_lexicon()
     blank = lambda m: " " * len(m.group(0))  # noqa: E731
-    return lex.negative[3].sub(blank, lex.negative[1].sub(blank, folded))
+    return lex.negative_patterns.sub(blank, lex.negative[1].sub(blank, folded))
 
 
 def match(masked: Forms, lexicon: Lexicon | None = None) -> tuple[str, ...]:
     """Categories whose phrases occur in the (negative-masked) forms, in priority order."""
     lex = lexicon or get_lexicon()
-    found = []
     # Without diacritics the plain text equals the folded one, and the folded patterns cover
     # every plain pattern that could match it.
     same = masked.plain == masked.folded
+    by_pattern = _pattern_categories(lex, masked.folded)
+    if not same:
+        by_pattern |= _pattern_categories(lex, masked.plain)
+    found = []
     for category in CATEGORIES:
-        p, f, s, patterns = lex.positive[category]
+        p, f, s = lex.positive[category]
         if (
-            patterns.search(masked.folded)
+            category in by_pattern
             or f.search(masked.folded)
             or s.search(masked.squeezed)
-            or (not same and (p.search(masked.plain) or patterns.search(masked.plain)))
+            or (not same and p.search(masked.plain))
         ):
             found.append(category)
     return tuple(found)
+
+
+def _pattern_categories(lex: Lexicon, text: str) -> set[str]:
+    """Categories with a `pattern:` entry that matches somewhere in `text`."""
+    patterns = lex.positive_patterns
+    found: set[str] = set()
+    for index in patterns.candidates(text):
+        category = lex.pattern_categories[index]
+        if category not in found and patterns.compiled[index].search(text):
+            found.add(category)
+    return found
