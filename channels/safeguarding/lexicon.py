@@ -130,8 +130,6 @@ def _compile(sources: list[str]) -> re.Pattern[str]:
     return re.compile(r"(?<!\S)(?:" + "|".join(phrases) + r")(?!\S)")
 
 
-
-
 def load_files(directory: Path = LEXICON_DIR) -> dict[str, dict[str, Any]]:
     """Every lexicon file, by language code."""
     return {
